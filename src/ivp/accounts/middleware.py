@@ -1,0 +1,35 @@
+"""A second line of defence: a signed-in user without any changing role cannot send a change.
+
+Services check each change against the organisation it belongs to (see access.py); this
+middleware refuses every unsafe request (POST, PUT, PATCH, DELETE) from read-only users before
+any view runs, except signing out and choosing the interface language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
+
+from ivp.core.errors import AccessDenied
+
+from .access import can_change_anything
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+ALLOWED_FOR_VIEWERS = frozenset({"accounts:logout", "accounts:login", "set_language"})
+
+
+class ReadOnlyViewerMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in SAFE_METHODS and request.user.is_authenticated:
+            try:
+                view_name = resolve(request.path_info).view_name
+            except Resolver404:
+                view_name = ""
+            if view_name not in ALLOWED_FOR_VIEWERS and not can_change_anything(user=request.user):
+                raise AccessDenied("Read-only account")
+        return self.get_response(request)

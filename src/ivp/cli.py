@@ -1,0 +1,279 @@
+"""The `ivp` command: thin over services and selectors.
+
+    ivp setup [--no-demo]                  migrate, load bundled data, demo account (local only)
+    ivp areas load [--data-dir DIR]        (re)load the bundled area reference data
+    ivp areas list [--region CODE] [--kind KIND] [--format table|csv|json]
+    ivp areas show CODE_OR_NAME [--format table|csv|json]
+    ivp manage ARGS...                     any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_USAGE = 2
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ivp.conf.dev")
+    import django
+    from django.conf import settings
+    from django.utils import translation
+
+    django.setup()
+    translation.activate(os.environ.get("IVP_LANGUAGE", settings.LANGUAGE_CODE))
+
+
+def _write(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+# --- setup --------------------------------------------------------------------------------
+
+
+def cmd_setup(args: argparse.Namespace) -> None:
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils.translation import gettext as _
+
+    from ivp.accounts.services import demo_accounts_create, organisations_sync_from_areas
+    from ivp.areas.loading import reference_data_load
+
+    call_command("migrate", interactive=False, verbosity=0)
+    _write(_("Database is up to date."))
+    result = reference_data_load(data_dir=Path(args.data_dir or settings.DATA_DIR))
+    _write(_area_load_summary(result))
+    created = organisations_sync_from_areas()
+    _write(_("Organisations: %(count)d created.") % {"count": created})
+    if settings.IVP_DEMO_ACCOUNTS and not args.no_demo:
+        for account in demo_accounts_create():
+            _write(
+                _("Demo account: user '%(user)s', password '%(password)s' (%(description)s).")
+                % {"user": account.username, "password": account.password, "description": account.description}
+            )
+
+
+def _area_load_summary(result: Any) -> str:
+    from django.utils.translation import gettext as _
+
+    return _(
+        "Areas: %(created)d created, %(updated)d updated; memberships: %(mcreated)d added, "
+        "%(mremoved)d removed; population figures written: %(populations)d."
+    ) % {
+        "created": result.areas_created,
+        "updated": result.areas_updated,
+        "mcreated": result.memberships_created,
+        "mremoved": result.memberships_removed,
+        "populations": result.populations_written,
+    }
+
+
+# --- areas --------------------------------------------------------------------------------
+
+
+def cmd_areas_load(args: argparse.Namespace) -> None:
+    from django.conf import settings
+
+    from ivp.areas.loading import reference_data_load
+
+    _write(_area_load_summary(reference_data_load(data_dir=Path(args.data_dir or settings.DATA_DIR))))
+
+
+def _municipality_rows(municipalities: Sequence[Any]) -> list[dict[str, Any]]:
+    from ivp.areas.constants import AreaKind
+    from ivp.areas.models import Population
+
+    latest: dict[int, Population] = {}
+    for pop in Population.objects.filter(area__in=municipalities).order_by("year"):
+        latest[pop.area_id] = pop
+    province_of = {}
+    for m in municipalities:
+        province_of[m.pk] = next((r for r in m.regions.all() if r.kind == AreaKind.PROVINCE), None)
+    rows = []
+    for m in municipalities:
+        pop = latest.get(m.pk)
+        province = province_of[m.pk]
+        rows.append(
+            {
+                "code": m.code,
+                "name": m.name,
+                "kind": m.kind,
+                "province": province.name if province else None,
+                "population": pop.inhabitants_count if pop else None,
+                "population_year": pop.year if pop else None,
+            }
+        )
+    return rows
+
+
+def cmd_areas_list(args: argparse.Namespace) -> None:
+    from django.utils.translation import gettext as _
+
+    from ivp.areas.constants import AreaKind
+    from ivp.areas.selectors import area_get, municipality_list, region_list, region_members
+    from ivp.core.output import render_csv, render_json, render_table
+
+    columns = [("code", _("Code")), ("name", _("Name")), ("province", _("Province")),
+               ("population", _("Population")), ("population_year", _("Year"))]  # fmt: skip
+    if args.kind and args.kind != AreaKind.MUNICIPALITY:
+        if args.region:
+            raise SystemExit(_("Use either --region or --kind, not both."))
+        regions = list(region_list(kinds=[args.kind]))
+        rows = []
+        for region in regions:
+            members = region_members(region=region)
+            rows.append({"code": region.code, "name": region.name, "kind": region.kind,
+                         "members": len(members.rows), "population": members.population_total or None,
+                         "population_year": members.population_year})  # fmt: skip
+        columns = [("code", _("Code")), ("name", _("Name")), ("members", _("Municipalities")),
+                   ("population", _("Population")), ("population_year", _("Year"))]  # fmt: skip
+        header = ""
+    else:
+        region = area_get(code_or_name=args.region) if args.region else None
+        if region is not None and region.kind == AreaKind.MUNICIPALITY:
+            raise SystemExit(_("%(area)s is a municipality, not a region.") % {"area": region})
+        rows = _municipality_rows(list(municipality_list(region=region).prefetch_related("regions")))
+        header = ""
+        if region is not None:
+            total = sum(r["population"] or 0 for r in rows)
+            header = _("%(region)s: %(count)d municipalities, %(total)s inhabitants") % {
+                "region": region, "count": len(rows), "total": f"{total:,}".replace(",", ".")
+            }
+    if args.format == "json":
+        _write(render_json(rows))
+    elif args.format == "csv":
+        _write(render_csv(rows, [key for key, _title in columns]))
+    else:
+        _write((header + "\n\n" if header else "") + render_table(rows, columns))
+
+
+def cmd_areas_show(args: argparse.Namespace) -> None:
+    from django.utils.translation import gettext as _
+
+    from ivp.areas.selectors import area_get, area_regions, population_history, region_members
+    from ivp.core.output import render_csv, render_json, render_table
+
+    area = area_get(code_or_name=args.code)
+    data: dict[str, Any] = {"code": area.code, "name": area.name, "kind": area.kind}
+    if area.is_municipality:
+        data["regions"] = [{"code": r.code, "name": r.name, "kind": r.kind} for r in area_regions(area=area)]
+        data["population"] = [
+            {"year": p.year, "inhabitants": p.inhabitants_count, "reference_date": p.reference_date.isoformat(),
+             "source": p.source}
+            for p in population_history(area=area)
+        ]  # fmt: skip
+        if area.boundary_since:
+            data["boundary_since"] = area.boundary_since.isoformat()
+    else:
+        members = region_members(region=area)
+        data["population_year"] = members.population_year
+        data["population_total"] = members.population_total
+        data["members"] = [
+            {"code": r.area.code, "name": r.area.name,
+             "population": r.population.inhabitants_count if r.population else None}
+            for r in members.rows
+        ]  # fmt: skip
+        if area.owner:
+            data["owner"] = area.owner.name
+    if args.format == "json":
+        _write(render_json(data))
+        return
+    if args.format == "csv":
+        if area.is_municipality:
+            rows = [{"code": area.code, "name": area.name, "relation": r["kind"], "region_code": r["code"],
+                     "region_name": r["name"]} for r in data["regions"]]  # fmt: skip
+            _write(render_csv(rows, ["code", "name", "relation", "region_code", "region_name"]))
+        else:
+            _write(render_csv(data["members"], ["code", "name", "population"]))
+        return
+    lines = [f"{area.name} ({area.code})", f"{_('Kind')}: {area.get_kind_display()}"]
+    if area.is_municipality:
+        for region in area_regions(area=area):
+            lines.append(f"{region.get_kind_display()}: {region.name} ({region.code})")
+        for pop in population_history(area=area):
+            lines.append(
+                _("Population %(year)d: %(count)s (%(source)s)")
+                % {"year": pop.year, "count": f"{pop.inhabitants_count:,}".replace(",", "."), "source": pop.source}
+            )
+        if area.boundary_since:
+            lines.append(_("Boundary since: %(date)s") % {"date": area.boundary_since.isoformat()})
+        _write("\n".join(lines))
+    else:
+        if area.owner:
+            lines.append(f"{_('Owner')}: {area.owner.name}")
+        lines.append(
+            _("%(count)d municipalities, %(total)s inhabitants (%(year)s)")
+            % {"count": len(data["members"]), "total": f"{data['population_total']:,}".replace(",", "."),
+               "year": data["population_year"] or "-"}
+        )  # fmt: skip
+        columns = [("code", _("Code")), ("name", _("Name")), ("population", _("Population"))]
+        _write("\n".join(lines) + "\n\n" + render_table(data["members"], columns))
+
+
+# --- entry point --------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from django.utils.translation import gettext as _
+
+    from ivp.areas.constants import AreaKind
+    from ivp.core.output import FORMATS
+
+    parser = argparse.ArgumentParser(prog="ivp", description=_("ivp: integral safety policy."))
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    setup = sub.add_parser("setup", help=_("migrate the database and load the bundled data"))
+    setup.add_argument("--no-demo", action="store_true", help=_("do not create the local demo accounts"))
+    setup.add_argument("--data-dir", help=_("folder with the bundled data (default: data/)"))
+    setup.set_defaults(func=cmd_setup)
+
+    areas = sub.add_parser("areas", help=_("municipalities and regions"))
+    areas_sub = areas.add_subparsers(dest="areas_command", required=True)
+    load = areas_sub.add_parser("load", help=_("load the bundled area reference data"))
+    load.add_argument("--data-dir", help=_("folder with the bundled data (default: data/)"))
+    load.set_defaults(func=cmd_areas_load)
+    lst = areas_sub.add_parser("list", help=_("list municipalities, optionally of one region"))
+    lst.add_argument("--region", help=_("code or name of a region, e.g. RE02"))
+    lst.add_argument("--kind", choices=AreaKind.values, help=_("list regions of this kind instead"))
+    lst.add_argument("--format", choices=FORMATS, default="table")
+    lst.set_defaults(func=cmd_areas_list)
+    show = areas_sub.add_parser("show", help=_("show one municipality or region"))
+    show.add_argument("code", help=_("code or name, e.g. GM1641 or Maasgouw"))
+    show.add_argument("--format", choices=FORMATS, default="table")
+    show.set_defaults(func=cmd_areas_show)
+
+    manage = sub.add_parser("manage", help=_("run a Django management command"))
+    manage.add_argument("args", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def cmd_manage(args: argparse.Namespace) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["ivp manage", *args.args])
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    _django_setup()
+    from ivp.core.errors import AccessDenied, IvpError
+
+    args = build_parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], None] = args.func
+    try:
+        func(args)
+    except (IvpError, AccessDenied) as exc:
+        sys.stderr.write(f"ivp: {exc}\n")
+        return EXIT_USAGE
+    except BrokenPipeError:  # e.g. `ivp areas list | head`
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

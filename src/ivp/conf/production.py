@@ -1,0 +1,28 @@
+"""Production: every secret from the environment, secure cookies, never a demo account."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env_bool
+
+DEBUG = False
+IVP_DEMO_ACCOUNTS = False
+SECRET_KEY = os.environ.get("IVP_SECRET_KEY", "")
+if len(SECRET_KEY) < 32:
+    raise ImproperlyConfigured("IVP_SECRET_KEY must be set to a random value of at least 32 characters.")
+if "DATABASE_URL" not in os.environ and not env_bool("IVP_ALLOW_SQLITE", False):
+    raise ImproperlyConfigured("DATABASE_URL must name the production database (PostgreSQL).")
+
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+SECURE_SSL_REDIRECT = env_bool("IVP_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = int(os.environ.get("IVP_HSTS_SECONDS", "31536000"))
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
