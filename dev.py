@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Task runner for ivp. Standard library only, so it runs on a fresh machine.
 
-    python3 dev.py start     set up (venv, install, migrate, bundled data, demo account) and serve
-    python3 dev.py setup     the same without starting the server
-    python3 dev.py test      the whole test suite with its quality gates (what CI runs)
-    python3 dev.py lint      ruff (lint + format check) and mypy only
-    python3 dev.py messages  update the Dutch translation file and compile it
+python3 dev.py start     set up (venv, install, migrate, bundled data, demo account) and serve
+python3 dev.py setup     the same without starting the server
+python3 dev.py test      the whole test suite with its quality gates (what CI runs)
+python3 dev.py lint      ruff (lint + format check) and mypy only
+python3 dev.py messages  update the Dutch translation file and compile it
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None, check: bool = True
 
 def ensure_venv() -> None:
     """Create .venv and install ivp with its dev extras; reinstall only when pyproject changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may be started by an older python3
         sys.exit("ivp needs Python 3.11 or newer.")
     if not PY.exists():
         say(f"Creating virtual environment in {VENV}")
@@ -101,10 +101,16 @@ def apt_install(package: str) -> bool:
     say(f"Installing the system package '{package}' with apt-get")
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     quiet = {"stdout": subprocess.DEVNULL, "env": env}
-    if subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", package], **quiet).returncode == 0:  # type: ignore[call-overload]
+    if (
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", package], **quiet).returncode
+        == 0
+    ):  # type: ignore[call-overload]
         return True
     subprocess.run(["apt-get", "update"], **quiet)  # type: ignore[call-overload]
-    return subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", package], **quiet).returncode == 0  # type: ignore[call-overload]
+    return (
+        subprocess.run(["apt-get", "install", "-y", "--no-install-recommends", package], **quiet).returncode
+        == 0
+    )  # type: ignore[call-overload]
 
 
 def ensure_chromium() -> bool:
@@ -113,7 +119,9 @@ def ensure_chromium() -> bool:
     if apt_install("chromium") and CHROMIUM.exists():
         return True
     if IN_CI:
-        sys.exit(f"dev.py: chromium is required under CI but {CHROMIUM} is missing and could not be installed.")
+        sys.exit(
+            f"dev.py: chromium is required under CI but {CHROMIUM} is missing and could not be installed."
+        )
     loud(
         f"BROWSER TESTS WILL BE SKIPPED: {CHROMIUM} is missing and could not be installed here.\n"
         "Install Debian's 'chromium' package (or set IVP_CHROMIUM) to run them."
@@ -169,17 +177,36 @@ def cmd_test(args: argparse.Namespace) -> None:
 
     say("migrations are complete (makemigrations --check)")
     results["migrations"] = (
-        run(PY, "manage.py", "makemigrations", "--check", "--dry-run", env=app_env(DJANGO_SETTINGS_MODULE="ivp.conf.test"), check=False) == 0
+        run(
+            PY,
+            "manage.py",
+            "makemigrations",
+            "--check",
+            "--dry-run",
+            env=app_env(DJANGO_SETTINGS_MODULE="ivp.conf.test"),
+            check=False,
+        )
+        == 0
     )
 
     say("Dutch translations are complete and compiled")
     have_gettext = ensure_gettext()
     if not have_gettext and IN_CI:
-        sys.exit("dev.py: GNU gettext is required under CI for the translation gate but could not be installed.")
+        sys.exit(
+            "dev.py: GNU gettext is required under CI for the translation gate but could not be installed."
+        )
     if not have_gettext:
         loud("TRANSLATION EXTRACTION SKIPPED: GNU gettext is missing; only the .po/.mo files are checked.")
     results["translations"] = (
-        run(PY, "-m", "ivp.core.i18n_check", "check" if have_gettext else "check-files", env=app_env(), check=False) == 0
+        run(
+            PY,
+            "-m",
+            "ivp.core.i18n_check",
+            "check" if have_gettext else "check-files",
+            env=app_env(),
+            check=False,
+        )
+        == 0
     )
 
     browser = ensure_chromium()
@@ -210,17 +237,25 @@ def cmd_test(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("setup", help="create .venv, install, migrate, load bundled data").set_defaults(func=cmd_setup)
+    sub.add_parser("setup", help="create .venv, install, migrate, load bundled data").set_defaults(
+        func=cmd_setup
+    )
     start = sub.add_parser("start", help="setup, then serve on http://127.0.0.1:8000")
     start.add_argument("--port", default="8000")
     start.set_defaults(func=cmd_start)
     test = sub.add_parser("test", help="the whole test suite with its quality gates")
     test.add_argument("pytest_args", nargs="*", help="extra arguments passed to pytest")
     test.set_defaults(func=cmd_test)
-    sub.add_parser("lint", help="ruff and mypy").set_defaults(func=lambda a: sys.exit(0 if cmd_lint(a) else 1))
-    sub.add_parser("messages", help="update and compile the Dutch translations").set_defaults(func=cmd_messages)
+    sub.add_parser("lint", help="ruff and mypy").set_defaults(
+        func=lambda a: sys.exit(0 if cmd_lint(a) else 1)
+    )
+    sub.add_parser("messages", help="update and compile the Dutch translations").set_defaults(
+        func=cmd_messages
+    )
     args = parser.parse_args()
     args.func(args)
 

@@ -1,10 +1,10 @@
 """The `ivp` command: thin over services and selectors.
 
-    ivp setup [--no-demo]                  migrate, load bundled data, demo account (local only)
-    ivp areas load [--data-dir DIR]        (re)load the bundled area reference data
-    ivp areas list [--region CODE] [--kind KIND] [--format table|csv|json]
-    ivp areas show CODE_OR_NAME [--format table|csv|json]
-    ivp manage ARGS...                     any Django management command
+ivp setup [--no-demo]                  migrate, load bundled data, demo account (local only)
+ivp areas load [--data-dir DIR]        (re)load the bundled area reference data
+ivp areas list [--region CODE] [--kind KIND] [--format table|csv|json]
+ivp areas show CODE_OR_NAME [--format table|csv|json]
+ivp manage ARGS...                     any Django management command
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ivp.areas.models import Area
 
 EXIT_USAGE = 2
 
@@ -54,7 +57,11 @@ def cmd_setup(args: argparse.Namespace) -> None:
         for account in demo_accounts_create():
             _write(
                 _("Demo account: user '%(user)s', password '%(password)s' (%(description)s).")
-                % {"user": account.username, "password": account.password, "description": account.description}
+                % {
+                    "user": account.username,
+                    "password": account.password,
+                    "description": account.description,
+                }
             )
 
 
@@ -84,16 +91,14 @@ def cmd_areas_load(args: argparse.Namespace) -> None:
     _write(_area_load_summary(reference_data_load(data_dir=Path(args.data_dir or settings.DATA_DIR))))
 
 
-def _municipality_rows(municipalities: Sequence[Any]) -> list[dict[str, Any]]:
+def _municipality_rows(municipalities: Sequence[Area]) -> list[dict[str, Any]]:
     from ivp.areas.constants import AreaKind
     from ivp.areas.models import Population
 
-    latest: dict[int, Population] = {}
-    for pop in Population.objects.filter(area__in=municipalities).order_by("year"):
-        latest[pop.area_id] = pop
-    province_of = {}
-    for m in municipalities:
-        province_of[m.pk] = next((r for r in m.regions.all() if r.kind == AreaKind.PROVINCE), None)
+    latest = {p.area_id: p for p in Population.objects.filter(area__in=municipalities).order_by("year")}
+    province_of: dict[int, Area | None] = {
+        m.pk: next((r for r in m.regions.all() if r.kind == AreaKind.PROVINCE), None) for m in municipalities
+    }
     rows = []
     for m in municipalities:
         pop = latest.get(m.pk)
@@ -111,45 +116,64 @@ def _municipality_rows(municipalities: Sequence[Any]) -> list[dict[str, Any]]:
     return rows
 
 
+def _region_rows(kind: str) -> list[dict[str, Any]]:
+    from ivp.areas.selectors import region_list, region_members
+
+    rows = []
+    for region in region_list(kinds=[kind]):
+        members = region_members(region=region)
+        rows.append(
+            {
+                "code": region.code,
+                "name": region.name,
+                "kind": region.kind,
+                "members": len(members.rows),
+                "population": members.population_total or None,
+                "population_year": members.population_year,
+            }
+        )
+    return rows
+
+
 def cmd_areas_list(args: argparse.Namespace) -> None:
     from django.utils.translation import gettext as _
 
     from ivp.areas.constants import AreaKind
-    from ivp.areas.selectors import area_get, municipality_list, region_list, region_members
+    from ivp.areas.selectors import area_get, municipality_list
     from ivp.core.output import render_csv, render_json, render_table
 
-    columns = [("code", _("Code")), ("name", _("Name")), ("province", _("Province")),
-               ("population", _("Population")), ("population_year", _("Year"))]  # fmt: skip
+    header = ""
     if args.kind and args.kind != AreaKind.MUNICIPALITY:
         if args.region:
             raise SystemExit(_("Use either --region or --kind, not both."))
-        regions = list(region_list(kinds=[args.kind]))
-        rows = []
-        for region in regions:
-            members = region_members(region=region)
-            rows.append({"code": region.code, "name": region.name, "kind": region.kind,
-                         "members": len(members.rows), "population": members.population_total or None,
-                         "population_year": members.population_year})  # fmt: skip
-        columns = [("code", _("Code")), ("name", _("Name")), ("members", _("Municipalities")),
-                   ("population", _("Population")), ("population_year", _("Year"))]  # fmt: skip
-        header = ""
+        rows = _region_rows(args.kind)
+        columns = [("code", _("Code")), ("name", _("Name")), ("members", _("Municipalities"))]
     else:
         region = area_get(code_or_name=args.region) if args.region else None
         if region is not None and region.kind == AreaKind.MUNICIPALITY:
             raise SystemExit(_("%(area)s is a municipality, not a region.") % {"area": region})
         rows = _municipality_rows(list(municipality_list(region=region).prefetch_related("regions")))
-        header = ""
+        columns = [("code", _("Code")), ("name", _("Name")), ("province", _("Province"))]
         if region is not None:
-            total = sum(r["population"] or 0 for r in rows)
+            total = sum(row["population"] or 0 for row in rows)
             header = _("%(region)s: %(count)d municipalities, %(total)s inhabitants") % {
-                "region": region, "count": len(rows), "total": f"{total:,}".replace(",", ".")
+                "region": region,
+                "count": len(rows),
+                "total": _thousands(total),
             }
+    columns += [("population", _("Population")), ("population_year", _("Year"))]
     if args.format == "json":
         _write(render_json(rows))
     elif args.format == "csv":
         _write(render_csv(rows, [key for key, _title in columns]))
     else:
         _write((header + "\n\n" if header else "") + render_table(rows, columns))
+
+
+def _thousands(number: int) -> str:
+    from django.utils.formats import number_format
+
+    return number_format(number, force_grouping=True)
 
 
 def cmd_areas_show(args: argparse.Namespace) -> None:
@@ -163,10 +187,14 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
     if area.is_municipality:
         data["regions"] = [{"code": r.code, "name": r.name, "kind": r.kind} for r in area_regions(area=area)]
         data["population"] = [
-            {"year": p.year, "inhabitants": p.inhabitants_count, "reference_date": p.reference_date.isoformat(),
-             "source": p.source}
+            {
+                "year": p.year,
+                "inhabitants": p.inhabitants_count,
+                "reference_date": p.reference_date.isoformat(),
+                "source": p.source,
+            }
             for p in population_history(area=area)
-        ]  # fmt: skip
+        ]
         if area.boundary_since:
             data["boundary_since"] = area.boundary_since.isoformat()
     else:
@@ -174,10 +202,13 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
         data["population_year"] = members.population_year
         data["population_total"] = members.population_total
         data["members"] = [
-            {"code": r.area.code, "name": r.area.name,
-             "population": r.population.inhabitants_count if r.population else None}
+            {
+                "code": r.area.code,
+                "name": r.area.name,
+                "population": r.population.inhabitants_count if r.population else None,
+            }
             for r in members.rows
-        ]  # fmt: skip
+        ]
         if area.owner:
             data["owner"] = area.owner.name
     if args.format == "json":
@@ -185,8 +216,16 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
         return
     if args.format == "csv":
         if area.is_municipality:
-            rows = [{"code": area.code, "name": area.name, "relation": r["kind"], "region_code": r["code"],
-                     "region_name": r["name"]} for r in data["regions"]]  # fmt: skip
+            rows = [
+                {
+                    "code": area.code,
+                    "name": area.name,
+                    "relation": r["kind"],
+                    "region_code": r["code"],
+                    "region_name": r["name"],
+                }
+                for r in data["regions"]
+            ]
             _write(render_csv(rows, ["code", "name", "relation", "region_code", "region_name"]))
         else:
             _write(render_csv(data["members"], ["code", "name", "population"]))
@@ -198,7 +237,11 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
         for pop in population_history(area=area):
             lines.append(
                 _("Population %(year)d: %(count)s (%(source)s)")
-                % {"year": pop.year, "count": f"{pop.inhabitants_count:,}".replace(",", "."), "source": pop.source}
+                % {
+                    "year": pop.year,
+                    "count": _thousands(pop.inhabitants_count),
+                    "source": pop.source,
+                }
             )
         if area.boundary_since:
             lines.append(_("Boundary since: %(date)s") % {"date": area.boundary_since.isoformat()})
@@ -208,9 +251,12 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
             lines.append(f"{_('Owner')}: {area.owner.name}")
         lines.append(
             _("%(count)d municipalities, %(total)s inhabitants (%(year)s)")
-            % {"count": len(data["members"]), "total": f"{data['population_total']:,}".replace(",", "."),
-               "year": data["population_year"] or "-"}
-        )  # fmt: skip
+            % {
+                "count": len(data["members"]),
+                "total": _thousands(data["population_total"]),
+                "year": data["population_year"] or "-",
+            }
+        )
         columns = [("code", _("Code")), ("name", _("Name")), ("population", _("Population"))]
         _write("\n".join(lines) + "\n\n" + render_table(data["members"], columns))
 

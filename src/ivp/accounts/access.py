@@ -33,7 +33,9 @@ def role_in(*, user: AnyUser, organisation: Organisation) -> Role | None:
     real = _as_user(user)
     if real is None:
         return None
-    role = Membership.objects.filter(user=real, organisation=organisation).values_list("role", flat=True).first()
+    role = (
+        Membership.objects.filter(user=real, organisation=organisation).values_list("role", flat=True).first()
+    )
     return Role(role) if role else None
 
 
@@ -74,7 +76,8 @@ def require_change(*, user: AnyUser, organisation: Organisation | None) -> None:
 def require_manage_members(*, user: AnyUser, organisation: Organisation) -> None:
     if not can_manage_members(user=user, organisation=organisation):
         raise AccessDenied(
-            _("Only administrators of %(organisation)s manage its members.") % {"organisation": organisation.name}
+            _("Only administrators of %(organisation)s manage its members.")
+            % {"organisation": organisation.name}
         )
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext as _
 
 from ivp.core.errors import AccessDenied
 
@@ -31,5 +32,5 @@ class ReadOnlyViewerMiddleware:
             except Resolver404:
                 view_name = ""
             if view_name not in ALLOWED_FOR_VIEWERS and not can_change_anything(user=request.user):
-                raise AccessDenied("Read-only account")
+                raise AccessDenied(_("Your account may read but not change anything."))
         return self.get_response(request)

@@ -57,7 +57,9 @@ def organisations_sync_from_areas() -> int:
             created += 1
     if "Openbaar Ministerie" not in existing:
         Organisation.objects.create(
-            name="Openbaar Ministerie", slug="openbaar-ministerie", kind=OrganisationKind.PUBLIC_PROSECUTOR
+            name="Openbaar Ministerie",
+            slug="openbaar-ministerie",
+            kind=OrganisationKind.PUBLIC_PROSECUTOR,
         )
         created += 1
     return created
@@ -93,7 +95,11 @@ def demo_accounts_create() -> list[DemoAccount]:
     municipality = Organisation.objects.get(name=DEMO_ORGANISATION)
     network, _created = Organisation.objects.get_or_create(
         name=DEMO_NETWORK,
-        defaults={"slug": slugify(DEMO_NETWORK), "kind": OrganisationKind.NETWORK, "area": area_get(code_or_name="RE10")},
+        defaults={
+            "slug": slugify(DEMO_NETWORK),
+            "kind": OrganisationKind.NETWORK,
+            "area": area_get(code_or_name="RE10"),
+        },
     )
     roles = {
         "demo": [(municipality, Role.EDITOR), (network, Role.NETWORK_COORDINATOR)],

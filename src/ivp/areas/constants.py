@@ -26,5 +26,16 @@ CODE_PATTERNS: dict[str, str] = {
 }
 
 # Order in which a municipality's regions are listed.
-REGION_KIND_ORDER = [AreaKind.PROVINCE, AreaKind.POLICE_UNIT, AreaKind.SAFETY_REGION, AreaKind.COUNTRY, AreaKind.GROUP]
-OFFICIAL_REGION_KINDS = [AreaKind.COUNTRY, AreaKind.PROVINCE, AreaKind.POLICE_UNIT, AreaKind.SAFETY_REGION]
+REGION_KIND_ORDER = [
+    AreaKind.PROVINCE,
+    AreaKind.POLICE_UNIT,
+    AreaKind.SAFETY_REGION,
+    AreaKind.COUNTRY,
+    AreaKind.GROUP,
+]
+OFFICIAL_REGION_KINDS = [
+    AreaKind.COUNTRY,
+    AreaKind.PROVINCE,
+    AreaKind.POLICE_UNIT,
+    AreaKind.SAFETY_REGION,
+]

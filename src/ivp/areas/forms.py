@@ -21,7 +21,9 @@ class GroupForm(StyledFormMixin, forms.Form):
         help_text=_("The organisation that maintains this group."),
     )
     name = forms.CharField(label=_("Name"), max_length=120)
-    description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     members = forms.ModelMultipleChoiceField(
         label=_("Municipalities"),
         queryset=Area.objects.filter(kind=AreaKind.MUNICIPALITY).order_by("name"),

@@ -75,7 +75,12 @@ class LoadResult:
     @property
     def changed(self) -> bool:
         return any(
-            (self.areas_created, self.areas_updated, self.memberships_created, self.memberships_removed)
+            (
+                self.areas_created,
+                self.areas_updated,
+                self.memberships_created,
+                self.memberships_removed,
+            )
         )
 
 
@@ -144,26 +149,34 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
     # 1. Official names of the country, provinces, police units and municipalities (CBS RegioS).
     official: dict[str, tuple[str, str]] = {}
     for row_no, row in r.rows(REGION_CODES_FILE, ["Key", "Title", "Description"]):
-        code, title = row["Key"], row["Title"]
-        if not code:
+        key, title = row["Key"], row["Title"]
+        if not key:
             r.problem(REGION_CODES_FILE, row_no, "Key", "empty code")
             continue
         if not title:
             r.problem(REGION_CODES_FILE, row_no, "Title", "empty title")
             continue
-        official[code] = (re.sub(r"\s*\((PV|RE|gemeente)\)$", "", title), row["Description"])
-    for code, (title, _description) in official.items():
-        kind = {"NL": AreaKind.COUNTRY, "PV": AreaKind.PROVINCE, "RE": AreaKind.POLICE_UNIT}.get(code[:2])
-        if kind and re.fullmatch(CODE_PATTERNS[kind], code) and not code.endswith("99"):
-            areas[code] = AreaRecord(code=code, name=title, kind=kind)
+        official[key] = (re.sub(r"\s*\((PV|RE|gemeente)\)$", "", title), row["Description"])
+    for official_code, (title, _description) in official.items():
+        prefix = official_code[:2]
+        kind = {"NL": AreaKind.COUNTRY, "PV": AreaKind.PROVINCE, "RE": AreaKind.POLICE_UNIT}.get(prefix)
+        if kind and re.fullmatch(CODE_PATTERNS[kind], official_code) and not official_code.endswith("99"):
+            areas[official_code] = AreaRecord(code=official_code, name=title, kind=kind)
 
     # 2. Safety regions (names).
     for row_no, row in r.rows(SAFETY_REGIONS_FILE, ["Security_region_code", "Security_region_name"]):
-        code = r.code(SAFETY_REGIONS_FILE, row_no, "Security_region_code", row["Security_region_code"], AreaKind.SAFETY_REGION)
-        if code and not row["Security_region_name"]:
+        vr_code = r.code(
+            SAFETY_REGIONS_FILE,
+            row_no,
+            "Security_region_code",
+            row["Security_region_code"],
+            AreaKind.SAFETY_REGION,
+        )
+        if vr_code and not row["Security_region_name"]:
             r.problem(SAFETY_REGIONS_FILE, row_no, "Security_region_name", "empty name")
-        elif code:
-            areas[code] = AreaRecord(code=code, name=row["Security_region_name"], kind=AreaKind.SAFETY_REGION)
+        elif vr_code:
+            name = row["Security_region_name"]
+            areas[vr_code] = AreaRecord(code=vr_code, name=name, kind=AreaKind.SAFETY_REGION)
 
     # Aliases (our own curated list): other names used for an area, for matching and search.
     aliases: dict[str, tuple[int, set[str]]] = {}
@@ -180,8 +193,14 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
         if a.kind == AreaKind.PROVINCE
         for name in (a.name, *aliases.get(a.code, (0, set()))[1])
     }
-    columns = ["gm_code", "gemeentenaam", "provincie", "inwoners_2024_som_buurten",
-               "veiligheidsregio_code", "politie_eenheid_code_afgeleid"]  # fmt: skip
+    columns = [
+        "gm_code",
+        "gemeentenaam",
+        "provincie",
+        "inwoners_2024_som_buurten",
+        "veiligheidsregio_code",
+        "politie_eenheid_code_afgeleid",
+    ]
     municipalities: set[str] = set()
     for row_no, row in r.rows(MUNICIPALITIES_FILE, columns):
         code = r.code(MUNICIPALITIES_FILE, row_no, "gm_code", row["gm_code"], AreaKind.MUNICIPALITY)
@@ -206,30 +225,40 @@ def read_reference_data(data_dir: Path) -> ReferenceData:
             r.problem(MUNICIPALITIES_FILE, row_no, "provincie", f"unknown province '{row['provincie']}'")
         else:
             memberships.add((province, code))
-        for fld, kind in (("veiligheidsregio_code", AreaKind.SAFETY_REGION),
-                          ("politie_eenheid_code_afgeleid", AreaKind.POLICE_UNIT)):  # fmt: skip
+        for fld, kind in (
+            ("veiligheidsregio_code", AreaKind.SAFETY_REGION),
+            ("politie_eenheid_code_afgeleid", AreaKind.POLICE_UNIT),
+        ):
             region = r.code(MUNICIPALITIES_FILE, row_no, fld, row[fld], kind)
             if region is not None and region not in areas:
                 r.problem(MUNICIPALITIES_FILE, row_no, fld, f"{region} is not a known {kind}")
             elif region is not None:
                 memberships.add((region, code))
-        count = r.integer(MUNICIPALITIES_FILE, row_no, "inwoners_2024_som_buurten", row["inwoners_2024_som_buurten"])
+        count = r.integer(
+            MUNICIPALITIES_FILE,
+            row_no,
+            "inwoners_2024_som_buurten",
+            row["inwoners_2024_som_buurten"],
+        )
         if count is not None:
-            populations.append(PopulationRecord(code, 2024, count, dt.date(2024, 1, 1), POPULATION_2024_SOURCE))
+            populations.append(
+                PopulationRecord(code, 2024, count, dt.date(2024, 1, 1), POPULATION_2024_SOURCE)
+            )
     if not municipalities and not r.problems:
         r.problem(MUNICIPALITIES_FILE, None, None, "holds no municipalities")
 
     # 4. Population on 1 January 2022, only where the boundary has not changed since.
     for row_no, row in r.rows(POPULATION_2022_FILE, ["Populatie", "Key"]):
-        code = row["Key"]
-        record = areas.get(code)
-        if record is None or record.kind != AreaKind.MUNICIPALITY or not row["Populatie"]:
+        found = areas.get(row["Key"])
+        if found is None or found.kind != AreaKind.MUNICIPALITY or not row["Populatie"]:
             continue  # dissolved municipalities and regions: not used
-        if record.boundary_since and record.boundary_since > dt.date(2022, 1, 1):
+        if found.boundary_since and found.boundary_since > dt.date(2022, 1, 1):
             continue  # the 2022 figure is for other borders (e.g. Amsterdam before Weesp joined)
         count = r.integer(POPULATION_2022_FILE, row_no, "Populatie", row["Populatie"])
         if count is not None:
-            populations.append(PopulationRecord(code, 2022, count, dt.date(2022, 1, 1), POPULATION_2022_SOURCE))
+            populations.append(
+                PopulationRecord(found.code, 2022, count, dt.date(2022, 1, 1), POPULATION_2022_SOURCE)
+            )
 
     # 5. Every alias must name a known area.
     for code, (row_no, names) in aliases.items():
@@ -274,7 +303,9 @@ def reference_data_store(*, data: ReferenceData) -> LoadResult:
     ids = {code: area.pk for code, area in existing.items()}
     wanted = {(ids[region], ids[member]) for region, member in data.memberships}
     current = set(
-        AreaMembership.objects.filter(region__kind__in=OFFICIAL_REGION_KINDS).values_list("region_id", "member_id")
+        AreaMembership.objects.filter(region__kind__in=OFFICIAL_REGION_KINDS).values_list(
+            "region_id", "member_id"
+        )
     )
     stale = current - wanted
     removed = 0
@@ -291,12 +322,23 @@ def reference_data_store(*, data: ReferenceData) -> LoadResult:
         row = stored.get(key)
         if row is None:
             Population.objects.create(
-                area_id=key[0], year=pop.year, inhabitants_count=pop.count,
-                reference_date=pop.reference_date, source=pop.source,
-            )  # fmt: skip
+                area_id=key[0],
+                year=pop.year,
+                inhabitants_count=pop.count,
+                reference_date=pop.reference_date,
+                source=pop.source,
+            )
             written += 1
-        elif (row.inhabitants_count, row.reference_date, row.source) != (pop.count, pop.reference_date, pop.source):
-            row.inhabitants_count, row.reference_date, row.source = pop.count, pop.reference_date, pop.source
+        elif (row.inhabitants_count, row.reference_date, row.source) != (
+            pop.count,
+            pop.reference_date,
+            pop.source,
+        ):
+            row.inhabitants_count, row.reference_date, row.source = (
+                pop.count,
+                pop.reference_date,
+                pop.source,
+            )
             row.save()
             written += 1
     return LoadResult(created, updated, len(wanted - current), removed, written)

@@ -32,7 +32,7 @@ class Area(models.Model):
         related_name="groups",
         help_text=_("The organisation that maintains a user-defined group."),
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Area, AreaMembership] = models.ManyToManyField(
         "self",
         through="AreaMembership",
         through_fields=("region", "member"),
@@ -82,7 +82,9 @@ class AreaMembership(models.Model):
         verbose_name_plural = _("area memberships")
         constraints = [
             models.UniqueConstraint(fields=["region", "member"], name="areamembership_unique"),
-            models.CheckConstraint(condition=~models.Q(region=models.F("member")), name="areamembership_not_self"),
+            models.CheckConstraint(
+                condition=~models.Q(region=models.F("member")), name="areamembership_not_self"
+            ),
         ]
 
     def __str__(self) -> str:

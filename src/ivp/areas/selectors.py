@@ -32,7 +32,8 @@ class RegionMembers:
 def area_get(*, code_or_name: str) -> Area:
     """An area by code (case-insensitive, padded spaces ignored) or by exact name or alias.
 
-    Raises NotFoundError with suggestions when nothing or more than one area matches.
+    A name shared by a municipality and regions (Amsterdam, Utrecht) means the municipality.
+    Raises NotFoundError with suggestions when nothing matches, or when the name is ambiguous.
     """
     text = code_or_name.strip()
     if not text:
@@ -42,13 +43,20 @@ def area_get(*, code_or_name: str) -> Area:
         return area
     wanted = normalise(text)
     candidates = [
-        a for a in Area.objects.filter(search_text__contains=wanted) if wanted in a.search_text.split(" | ")[1:]
+        a
+        for a in Area.objects.filter(search_text__contains=wanted)
+        if wanted in a.search_text.split(" | ")[1:]
     ]
+    if len(candidates) > 1:
+        municipalities = [a for a in candidates if a.kind == AreaKind.MUNICIPALITY]
+        candidates = municipalities if len(municipalities) == 1 else candidates
     if len(candidates) == 1:
         return candidates[0]
     if len(candidates) > 1:
         options = ", ".join(f"{a.name} ({a.code})" for a in candidates)
-        raise NotFoundError(_("'%(text)s' is ambiguous: %(options)s. Use a code.") % {"text": text, "options": options})
+        raise NotFoundError(
+            _("'%(text)s' is ambiguous: %(options)s. Use a code.") % {"text": text, "options": options}
+        )
     suggestions = area_search(query=text, limit=5)
     if suggestions:
         options = ", ".join(f"{a.name} ({a.code})" for a in suggestions)
@@ -73,7 +81,13 @@ def area_search(*, query: str, kinds: list[str] | None = None, limit: int | None
     for term in terms:
         queryset = queryset.filter(search_text__contains=term)
     matches = list(queryset)
-    matches.sort(key=lambda a: (not normalise(a.name).startswith(wanted), a.kind != AreaKind.MUNICIPALITY, a.name))
+    matches.sort(
+        key=lambda a: (
+            not normalise(a.name).startswith(wanted),
+            a.kind != AreaKind.MUNICIPALITY,
+            a.name,
+        )
+    )
     return matches[:limit] if limit else matches
 
 
@@ -112,14 +126,23 @@ def region_members(*, region: Area, year: int | None = None) -> RegionMembers:
     latest year for which any member has a figure), and the total of the members' populations."""
     members = list(municipality_list(region=region))
     if year is None:
-        latest = Population.objects.filter(area__in=members).order_by("-year").values_list("year", flat=True).first()
+        latest = (
+            Population.objects.filter(area__in=members)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .first()
+        )
         year = latest
     by_area = {p.area_id: p for p in Population.objects.filter(area__in=members, year=year)} if year else {}
     rows = [MemberRow(area=m, population=by_area.get(m.pk)) for m in members]
     total = sum(r.population.inhabitants_count for r in rows if r.population)
     missing = sum(1 for r in rows if r.population is None)
     return RegionMembers(
-        region=region, rows=rows, population_year=year, population_total=total, members_without_population=missing
+        region=region,
+        rows=rows,
+        population_year=year,
+        population_total=total,
+        members_without_population=missing,
     )
 
 

@@ -22,7 +22,9 @@ def _group_members(member_codes: list[str]) -> list[Area]:
     found = {a.code: a for a in Area.objects.filter(code__in=codes, kind=AreaKind.MUNICIPALITY)}
     unknown = [c for c in codes if c not in found]
     if unknown:
-        raise ValidationFailed([_("Unknown municipality code(s): %(codes)s.") % {"codes": ", ".join(unknown)}])
+        raise ValidationFailed(
+            [_("Unknown municipality code(s): %(codes)s.") % {"codes": ", ".join(unknown)}]
+        )
     return [found[c] for c in codes]
 
 
@@ -45,7 +47,12 @@ def _validate_name(name: str) -> str:
 
 @transaction.atomic
 def group_create(
-    *, actor: AnyUser, owner: Organisation, name: str, member_codes: list[str], description: str = ""
+    *,
+    actor: AnyUser,
+    owner: Organisation,
+    name: str,
+    member_codes: list[str],
+    description: str = "",
 ) -> Area:
     """Create a user-defined group of municipalities (a peer group, a joint plan's members...)."""
     require_change(user=actor, organisation=owner)
@@ -73,7 +80,9 @@ def group_create(
 
 
 @transaction.atomic
-def group_update(*, actor: AnyUser, group: Area, name: str, member_codes: list[str], description: str = "") -> Area:
+def group_update(
+    *, actor: AnyUser, group: Area, name: str, member_codes: list[str], description: str = ""
+) -> Area:
     if group.kind != AreaKind.GROUP:
         raise ValidationFailed([_("Only user-defined groups can be changed.")])
     require_change(user=actor, organisation=group.owner)
@@ -84,7 +93,9 @@ def group_update(*, actor: AnyUser, group: Area, name: str, member_codes: list[s
     members = _group_members(member_codes)
     AreaMembership.objects.filter(region=group).exclude(member__in=members).delete()
     current = set(AreaMembership.objects.filter(region=group).values_list("member_id", flat=True))
-    AreaMembership.objects.bulk_create([AreaMembership(region=group, member=m) for m in members if m.pk not in current])
+    AreaMembership.objects.bulk_create(
+        [AreaMembership(region=group, member=m) for m in members if m.pk not in current]
+    )
     return group
 
 

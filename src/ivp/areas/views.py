@@ -114,8 +114,12 @@ def group_update_view(request: HttpRequest, code: str) -> HttpResponse:
     group = _group_or_404(code)
     if not can_change(user=request.user, organisation=group.owner):
         raise AccessDenied(_("You may not change this group."))
-    initial = {"owner": group.owner_id, "name": group.name, "description": group.description,
-               "members": list(group.members.all())}  # fmt: skip
+    initial = {
+        "owner": group.owner_id,
+        "name": group.name,
+        "description": group.description,
+        "members": list(group.members.all()),
+    }
     owners = [group.owner] if group.owner else []
     form = GroupForm(request.POST or None, owners=owners, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -147,5 +151,3 @@ def group_delete_view(request: HttpRequest, code: str) -> HttpResponse:
         messages.success(request, _("Group %(name)s was deleted.") % {"name": group.name})
         return redirect("areas:group-list")
     return render(request, "areas/group_confirm_delete.html", {"group": group})
-
-

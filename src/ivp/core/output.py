@@ -28,7 +28,10 @@ def render_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, st
     """A plain text table. `columns` pairs a row key with its (translated) heading."""
     head = [title for _key, title in columns]
     body = [[_cell(row.get(key), key) for key, _title in columns] for row in rows]
-    numeric = [all(isinstance(row.get(key), int | float) or row.get(key) is None for row in rows) for key, _ in columns]
+    numeric = [
+        all(isinstance(row.get(key), int | float) or row.get(key) is None for row in rows)
+        for key, _ in columns
+    ]
     widths = [max([len(h)] + [len(r[i]) for r in body]) for i, h in enumerate(head)]
 
     def line(cells: list[str]) -> str:

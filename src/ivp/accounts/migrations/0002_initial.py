@@ -5,39 +5,80 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('areas', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("areas", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='area',
-            field=models.ForeignKey(blank=True, help_text='The municipality or region this organisation serves.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organisations', to='areas.area', verbose_name='area'),
+            model_name="organisation",
+            name="area",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The municipality or region this organisation serves.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organisations",
+                to="areas.area",
+                verbose_name="area",
+            ),
         ),
         migrations.AddField(
-            model_name='membership',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='accounts.organisation'),
+            model_name="membership",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="memberships",
+                to="accounts.organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['municipality', 'network', 'police', 'public_prosecutor', 'riec', 'safety_region', 'other'])), name='organisation_kind_valid'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "municipality",
+                            "network",
+                            "police",
+                            "public_prosecutor",
+                            "riec",
+                            "safety_region",
+                            "other",
+                        ],
+                    )
+                ),
+                name="organisation_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='organisation',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'municipality'), _negated=True), ('area__isnull', False), _connector='OR'), name='organisation_municipality_has_area'),
+            model_name="organisation",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "municipality"), _negated=True),
+                    ("area__isnull", False),
+                    _connector="OR",
+                ),
+                name="organisation_municipality_has_area",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'organisation'), name='membership_unique_user_organisation'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "organisation"), name="membership_unique_user_organisation"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['viewer', 'editor', 'network_coordinator', 'administrator'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("role__in", ["viewer", "editor", "network_coordinator", "administrator"])
+                ),
+                name="membership_role_valid",
+            ),
         ),
     ]

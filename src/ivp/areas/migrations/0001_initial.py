@@ -5,97 +5,216 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Area',
+            name="Area",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=120, verbose_name='name')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('province', 'Province'), ('police_unit', 'Police unit'), ('safety_region', 'Safety region'), ('municipality', 'Municipality'), ('group', 'Group')], max_length=16, verbose_name='kind')),
-                ('search_text', models.CharField(blank=True, help_text='Normalised name, code and aliases, for search.', max_length=600)),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('boundary_since', models.DateField(blank=True, help_text='Date the municipality was created or its boundary last changed (CBS).', null=True, verbose_name='boundary since')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('owner', models.ForeignKey(blank=True, help_text='The organisation that maintains a user-defined group.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='groups', to='accounts.organisation', verbose_name='owner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=120, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("province", "Province"),
+                            ("police_unit", "Police unit"),
+                            ("safety_region", "Safety region"),
+                            ("municipality", "Municipality"),
+                            ("group", "Group"),
+                        ],
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "search_text",
+                    models.CharField(
+                        blank=True,
+                        help_text="Normalised name, code and aliases, for search.",
+                        max_length=600,
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "boundary_since",
+                    models.DateField(
+                        blank=True,
+                        help_text="Date the municipality was created or its boundary last changed (CBS).",
+                        null=True,
+                        verbose_name="boundary since",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The organisation that maintains a user-defined group.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="groups",
+                        to="accounts.organisation",
+                        verbose_name="owner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area',
-                'verbose_name_plural': 'areas',
-                'ordering': ['name'],
+                "verbose_name": "area",
+                "verbose_name_plural": "areas",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='AreaMembership',
+            name="AreaMembership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='region_links', to='areas.area')),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='member_links', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="region_links",
+                        to="areas.area",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="member_links",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'area membership',
-                'verbose_name_plural': 'area memberships',
+                "verbose_name": "area membership",
+                "verbose_name_plural": "area memberships",
             },
         ),
         migrations.AddField(
-            model_name='area',
-            name='members',
-            field=models.ManyToManyField(related_name='regions', through='areas.AreaMembership', through_fields=('region', 'member'), to='areas.area'),
+            model_name="area",
+            name="members",
+            field=models.ManyToManyField(
+                related_name="regions",
+                through="areas.AreaMembership",
+                through_fields=("region", "member"),
+                to="areas.area",
+            ),
         ),
         migrations.CreateModel(
-            name='Population',
+            name="Population",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('inhabitants_count', models.PositiveIntegerField(verbose_name='inhabitants')),
-                ('reference_date', models.DateField(verbose_name='reference date')),
-                ('source', models.CharField(max_length=300, verbose_name='source')),
-                ('area', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='populations', to='areas.area')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("inhabitants_count", models.PositiveIntegerField(verbose_name="inhabitants")),
+                ("reference_date", models.DateField(verbose_name="reference date")),
+                ("source", models.CharField(max_length=300, verbose_name="source")),
+                (
+                    "area",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="populations",
+                        to="areas.area",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'population',
-                'verbose_name_plural': 'populations',
-                'ordering': ['area', 'year'],
+                "verbose_name": "population",
+                "verbose_name_plural": "populations",
+                "ordering": ["area", "year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='areamembership',
-            constraint=models.UniqueConstraint(fields=('region', 'member'), name='areamembership_unique'),
+            model_name="areamembership",
+            constraint=models.UniqueConstraint(fields=("region", "member"), name="areamembership_unique"),
         ),
         migrations.AddConstraint(
-            model_name='areamembership',
-            constraint=models.CheckConstraint(condition=models.Q(('region', models.F('member')), _negated=True), name='areamembership_not_self'),
+            model_name="areamembership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("region", models.F("member")), _negated=True),
+                name="areamembership_not_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='area',
-            index=models.Index(fields=['kind', 'name'], name='areas_area_kind_cfbb22_idx'),
+            model_name="area",
+            index=models.Index(fields=["kind", "name"], name="areas_area_kind_cfbb22_idx"),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['country', 'province', 'police_unit', 'safety_region', 'municipality', 'group'])), name='area_kind_valid'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "kind__in",
+                        [
+                            "country",
+                            "province",
+                            "police_unit",
+                            "safety_region",
+                            "municipality",
+                            "group",
+                        ],
+                    )
+                ),
+                name="area_kind_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('code__regex', '^NL01$'), ('kind', 'country')), models.Q(('code__regex', '^PV[0-9]{2}$'), ('kind', 'province')), models.Q(('code__regex', '^RE[0-9]{2}$'), ('kind', 'police_unit')), models.Q(('code__regex', '^VR[0-9]{2}$'), ('kind', 'safety_region')), models.Q(('code__regex', '^GM[0-9]{4}$'), ('kind', 'municipality')), models.Q(('code__regex', '^GR[0-9]{4}$'), ('kind', 'group')), _connector='OR'), name='area_code_matches_kind'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("code__regex", "^NL01$"), ("kind", "country")),
+                    models.Q(("code__regex", "^PV[0-9]{2}$"), ("kind", "province")),
+                    models.Q(("code__regex", "^RE[0-9]{2}$"), ("kind", "police_unit")),
+                    models.Q(("code__regex", "^VR[0-9]{2}$"), ("kind", "safety_region")),
+                    models.Q(("code__regex", "^GM[0-9]{4}$"), ("kind", "municipality")),
+                    models.Q(("code__regex", "^GR[0-9]{4}$"), ("kind", "group")),
+                    _connector="OR",
+                ),
+                name="area_code_matches_kind",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='area',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'group'), ('owner__isnull', False)), models.Q(models.Q(('kind', 'group'), _negated=True), ('owner__isnull', True)), _connector='OR'), name='area_only_groups_have_owner'),
+            model_name="area",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "group"), ("owner__isnull", False)),
+                    models.Q(models.Q(("kind", "group"), _negated=True), ("owner__isnull", True)),
+                    _connector="OR",
+                ),
+                name="area_only_groups_have_owner",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='population',
-            constraint=models.UniqueConstraint(fields=('area', 'year'), name='population_unique_area_year'),
+            model_name="population",
+            constraint=models.UniqueConstraint(fields=("area", "year"), name="population_unique_area_year"),
         ),
         migrations.AddConstraint(
-            model_name='population',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 1800), ('year__lte', 2200)), name='population_year_plausible'),
+            model_name="population",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("year__gte", 1800), ("year__lte", 2200)),
+                name="population_year_plausible",
+            ),
         ),
     ]

@@ -7,7 +7,7 @@ register = template.Library()
 
 
 @register.filter
-def number(value: int | float | None) -> str:
+def number(value: int | float | str | None) -> str:
     """A number with the active language's thousands separator (24.400 in Dutch)."""
     if value is None or value == "":
         return ""
