@@ -85,12 +85,13 @@ def cmd_setup(_: argparse.Namespace) -> None:
 def cmd_start(args: argparse.Namespace) -> None:
     cmd_setup(args)
     address = f"127.0.0.1:{args.port}"
-    print(
-        f"\nivp runs at http://{address}/\n"
-        "Log in with the local demo account: user 'demo', password 'demo'"
-        " (embedded default only).\nStop with Ctrl+C.\n",
-        flush=True,
+    login = (
+        "Log in with the local demo account: user 'demo' (editor) or 'raadslid' (viewer), password 'demo'."
+        if "DATABASE_URL" not in os.environ
+        else "DATABASE_URL is set, so no demo account was made: "
+        "create a user with `.venv/bin/ivp manage createsuperuser`."
     )
+    print(f"\nivp runs at http://{address}/\n{login}\nStop with Ctrl+C.\n", flush=True)
     run(PY, "manage.py", "runserver", address, env=app_env(), check=False)
 
 

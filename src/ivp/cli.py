@@ -93,9 +93,9 @@ def cmd_areas_load(args: argparse.Namespace) -> None:
 
 def _municipality_rows(municipalities: Sequence[Area]) -> list[dict[str, Any]]:
     from ivp.areas.constants import AreaKind
-    from ivp.areas.models import Population
+    from ivp.areas.selectors import population_latest_by_area
 
-    latest = {p.area_id: p for p in Population.objects.filter(area__in=municipalities).order_by("year")}
+    latest = population_latest_by_area(areas=municipalities)
     province_of: dict[int, Area | None] = {
         m.pk: next((r for r in m.regions.all() if r.kind == AreaKind.PROVINCE), None) for m in municipalities
     }
@@ -140,18 +140,19 @@ def cmd_areas_list(args: argparse.Namespace) -> None:
 
     from ivp.areas.constants import AreaKind
     from ivp.areas.selectors import area_get, municipality_list
+    from ivp.core.errors import IvpError
     from ivp.core.output import render_csv, render_json, render_table
 
     header = ""
     if args.kind and args.kind != AreaKind.MUNICIPALITY:
         if args.region:
-            raise SystemExit(_("Use either --region or --kind, not both."))
+            raise IvpError(_("Use either --region or --kind, not both."))
         rows = _region_rows(args.kind)
         columns = [("code", _("Code")), ("name", _("Name")), ("members", _("Municipalities"))]
     else:
         region = area_get(code_or_name=args.region) if args.region else None
         if region is not None and region.kind == AreaKind.MUNICIPALITY:
-            raise SystemExit(_("%(area)s is a municipality, not a region.") % {"area": region})
+            raise IvpError(_("%(area)s is a municipality, not a region.") % {"area": region})
         rows = _municipality_rows(list(municipality_list(region=region).prefetch_related("regions")))
         columns = [("code", _("Code")), ("name", _("Name")), ("province", _("Province"))]
         if region is not None:

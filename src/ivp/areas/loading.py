@@ -139,7 +139,7 @@ def _boundary_since(description: str) -> dt.date | None:
     return max(dates) if dates else None
 
 
-def read_reference_data(data_dir: Path) -> ReferenceData:
+def read_reference_data(*, data_dir: Path) -> ReferenceData:
     """Read and check every bundled file. Raises DataFileError listing all problems."""
     r = _Reader(data_dir)
     areas: dict[str, AreaRecord] = {}
@@ -346,4 +346,4 @@ def reference_data_store(*, data: ReferenceData) -> LoadResult:
 
 def reference_data_load(*, data_dir: Path) -> LoadResult:
     """Read, check and store the bundled area files from `data_dir`."""
-    return reference_data_store(data=read_reference_data(data_dir))
+    return reference_data_store(data=read_reference_data(data_dir=data_dir))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -115,6 +116,16 @@ def area_regions(*, area: Area) -> list[Area]:
 def population_latest(*, area: Area) -> Population | None:
     """The most recent population figure of a municipality."""
     return area.populations.order_by("-year").first()
+
+
+def population_latest_by_area(*, areas: Sequence[Area] | None = None) -> dict[int, Population]:
+    """The most recent population figure per municipality (by area id)."""
+    queryset = Population.objects.all() if areas is None else Population.objects.filter(area__in=areas)
+    return {p.area_id: p for p in queryset.order_by("year")}
+
+
+def area_by_code(*, code: str) -> Area | None:
+    return Area.objects.select_related("owner").filter(code=code.strip().upper()).first()
 
 
 def population_history(*, area: Area) -> list[Population]:

@@ -18,10 +18,10 @@ from .models import Area
 
 
 def _area_or_404(code: str) -> Area:
-    try:
-        return Area.objects.select_related("owner").get(code=code.upper())
-    except Area.DoesNotExist as exc:
-        raise Http404(code) from exc
+    area = selectors.area_by_code(code=code)
+    if area is None:
+        raise Http404(code)
+    return area
 
 
 @require_GET

@@ -24,9 +24,9 @@ def test_the_embedded_default_is_sqlite_with_demo_accounts() -> None:
     assert result.stdout.split() == ["django.db.backends.sqlite3", "True", "True"]
 
 
-def test_database_url_selects_postgresql() -> None:
+def test_database_url_selects_postgresql_without_demo_accounts() -> None:
     result = _import_settings("ivp.conf.dev", DATABASE_URL="postgres://u@db.example/ivp")
-    assert result.stdout.split()[0] == "django.db.backends.postgresql"
+    assert result.stdout.split() == ["django.db.backends.postgresql", "True", "False"]
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
