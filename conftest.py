@@ -13,8 +13,10 @@ from django.conf import settings
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
     from ivp.accounts.services import organisations_sync_from_areas
     from ivp.areas.loading import reference_data_load
+    from ivp.stats.services import classification_load
 
     with django_db_blocker.unblock():
         reference_data_load(data_dir=settings.DATA_DIR)
         organisations_sync_from_areas()
+        classification_load(data_dir=settings.DATA_DIR)
     yield

@@ -53,6 +53,18 @@ def cmd_setup(args: argparse.Namespace) -> None:
     _write(_area_load_summary(result))
     created = organisations_sync_from_areas()
     _write(_("Organisations: %(count)d created.") % {"count": created})
+    from ivp.core.progress import ProgressBar
+    from ivp.stats.services import bundled_sources_load
+
+    with ProgressBar(label=_("statistics")) as bar:
+        runs = bundled_sources_load(progress=bar.update)
+    _write(
+        _(
+            "Statistics: %(count)d source(s) loaded, %(rows)d figures; "
+            "unchanged sources were left as they are."
+        )
+        % {"count": len(runs), "rows": sum(r.rows_loaded for r in runs)}
+    )
     if settings.IVP_DEMO_ACCOUNTS and not args.no_demo:
         for account in demo_accounts_create():
             _write(
@@ -262,6 +274,156 @@ def cmd_areas_show(args: argparse.Namespace) -> None:
         _write("\n".join(lines) + "\n\n" + render_table(data["members"], columns))
 
 
+# --- statistics ---------------------------------------------------------------------------
+
+
+def cmd_data_status(args: argparse.Namespace) -> None:
+    from django.utils.translation import gettext as _
+
+    from ivp.core.output import render_json, render_table
+    from ivp.stats.models import IngestRun
+    from ivp.stats.selectors import store_status
+
+    status = store_status()
+    if args.format == "json":
+        _write(render_json(status))
+        return
+    if not status["sources"]:
+        _write(_("The statistics store is empty. Load the bundled data with `ivp setup` or `ivp data load`."))
+        return
+    rows = [
+        {
+            "source": key,
+            "table": info.get("table_id"),
+            "periods": f"{info['first_period'][:7]} … {info['last_period'][:7]} ({info['grains']})",
+            "rows": info.get("rows"),
+            "areas": info.get("areas"),
+            "data_date": info.get("data_date"),
+            "loaded_at": (info.get("loaded_at") or "")[:16].replace("T", " "),
+            "demo": bool(info.get("is_demo")),
+        }
+        for key, info in status["sources"].items()
+    ]
+    columns = [
+        ("source", _("Source")),
+        ("table", _("Table")),
+        ("periods", _("Periods")),
+        ("rows", _("Rows")),
+        ("areas", _("Areas")),
+        ("data_date", _("Data date")),
+        ("loaded_at", _("Loaded")),
+        ("demo", _("Demo")),
+    ]
+    failed = IngestRun.objects.filter(status="failed").order_by("-started_at")[:3]
+    text = (
+        _("Store version %(version)s") % {"version": status["version"]} + "\n\n" + render_table(rows, columns)
+    )
+    for run in failed:
+        text += "\n" + _("Failed load of %(source)s at %(when)s: %(message)s") % {
+            "source": run.source_key,
+            "when": f"{run.started_at:%Y-%m-%d %H:%M}",
+            "message": run.message.splitlines()[0],
+        }
+    _write(text)
+
+
+def cmd_data_load(args: argparse.Namespace) -> None:
+    from django.conf import settings
+    from django.utils.translation import gettext as _
+
+    from ivp.core.progress import ProgressBar
+    from ivp.stats.services import classification_load, source_load
+
+    classification_load(data_dir=Path(settings.DATA_DIR))
+    files = [Path(f) for f in args.files] or None
+    with ProgressBar(label=args.source) as bar:
+        run = source_load(source_key=args.source, files=files, progress=bar.update)
+    _write(
+        _("Loaded %(source)s: %(rows)d rows read, %(loaded)d figures stored (run %(run)d, %(seconds).1f s).")
+        % {
+            "source": run.source_key,
+            "rows": run.rows_read,
+            "loaded": run.rows_loaded,
+            "run": run.pk,
+            "seconds": run.duration_seconds or 0,
+        }
+    )
+
+
+def cmd_data_update(args: argparse.Namespace) -> None:
+    from django.utils.translation import gettext as _
+
+    from ivp.core.progress import ProgressBar
+    from ivp.stats.live import source_update
+
+    with ProgressBar(label=args.source) as bar:
+        run = source_update(source_key=args.source, progress=bar.update)
+    _write(
+        _("Updated %(source)s: %(rows)d rows fetched, %(loaded)d figures stored (run %(run)d).")
+        % {"source": run.source_key, "rows": run.rows_read, "loaded": run.rows_loaded, "run": run.pk}
+    )
+
+
+def cmd_figures(args: argparse.Namespace) -> None:
+    from django.utils.translation import gettext as _
+
+    from ivp.core.output import render_csv, render_json, render_table
+    from ivp.stats.periods import Grain, parse_bound
+    from ivp.stats.selectors import figures
+
+    result = figures(
+        area_codes=args.area,
+        crime_codes=args.crime,
+        first=parse_bound(args.date_from),
+        last=parse_bound(args.date_to, end=True),
+        grain=Grain(args.per),
+        per_1000=args.per_1000,
+        measure=args.measure,
+        source_key=args.source,
+    )
+    rows = [r.as_dict(per_1000=args.per_1000) for r in result.rows]
+    if args.format == "json":
+        _write(render_json({"rows": rows, "sources": result.sources, "demo": result.has_demo}))
+        return
+    if args.format == "csv":
+        _write(render_csv(rows, list(rows[0]) if rows else ["area_code", "crime_code", "period", "count"]))
+        return
+    columns = [
+        ("area_code", _("Area")),
+        ("crime_code", _("Crime type")),
+        ("period_label", _("Period")),
+        ("count", _("Count")),
+    ]
+    if args.per_1000:
+        columns += [("per_1000", _("Per 1,000")), ("population", _("Population"))]
+    for row in rows:
+        row["count"] = (
+            row["count"]
+            if row["status"] == "ok"
+            else {"suppressed": _("suppressed"), "missing": _("no data")}[row["status"]]
+        )
+        marks = ("*" if row["provisional"] else "") + ("~" if row["incomplete"] else "")
+        row["period_label"] += f" {marks}" if marks else ""
+    notes = []
+    for key, info in result.sources.items():
+        notes.append(
+            _("Source: %(table)s %(title)s (%(key)s), data of %(date)s.")
+            % {
+                "table": info.get("table_id"),
+                "title": info.get("title"),
+                "key": key,
+                "date": info.get("data_date"),
+            }
+        )
+    if any(r.is_provisional for r in result.rows):
+        notes.append(_("* provisional figure"))
+    if any(r.is_incomplete for r in result.rows):
+        notes.append(_("~ incomplete period"))
+    if result.has_demo:
+        notes.insert(0, _("DEMONSTRATION DATA (demonstratiegegevens): not real figures."))
+    _write(render_table(rows, columns) + "\n\n" + "\n".join(notes))
+
+
 # --- entry point --------------------------------------------------------------------------
 
 
@@ -294,6 +456,33 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--format", choices=FORMATS, default="table")
     show.set_defaults(func=cmd_areas_show)
 
+    data = sub.add_parser("data", help=_("the statistics store: status, loads and live updates"))
+    data_sub = data.add_subparsers(dest="data_command", required=True)
+    status = data_sub.add_parser("status", help=_("what is loaded, which periods, from where, when"))
+    status.add_argument("--format", choices=["table", "json"], default="table")
+    status.set_defaults(func=cmd_data_status)
+    dload = data_sub.add_parser("load", help=_("load a source from its bundled files or from CSV exports"))
+    dload.add_argument("source", help=_("source key, e.g. politie_47025 (see `ivp data status`)"))
+    dload.add_argument("files", nargs="*", help=_("CSV exports in the table's own columns"))
+    dload.set_defaults(func=cmd_data_load)
+    update = data_sub.add_parser("update", help=_("fetch new periods from the live CBS OData API"))
+    update.add_argument("source", help=_("source key, e.g. politie_47013"))
+    update.set_defaults(func=cmd_data_update)
+
+    fig = sub.add_parser("figures", help=_("figures for areas, crime types and periods"))
+    fig.add_argument("--area", action="append", required=True, help=_("code or name; repeat for more"))
+    fig.add_argument("--crime", action="append", required=True, help=_("crime type code; repeat for more"))
+    fig.add_argument("--from", dest="date_from", required=True, help=_("YEAR or YEAR-MM"))
+    fig.add_argument("--to", dest="date_to", required=True, help=_("YEAR or YEAR-MM"))
+    fig.add_argument("--per", choices=["month", "quarter", "year"], default="year")
+    fig.add_argument("--per-1000", action="store_true", help=_("add the rate per 1,000 inhabitants"))
+    fig.add_argument(
+        "--measure", default="registered_crimes", help=_("what is counted (default registered_crimes)")
+    )
+    fig.add_argument("--source", help=_("use this source only"))
+    fig.add_argument("--format", choices=FORMATS, default="table")
+    fig.set_defaults(func=cmd_figures)
+
     manage = sub.add_parser("manage", help=_("run a Django management command"))
     manage.add_argument("args", nargs=argparse.REMAINDER)
     manage.set_defaults(func=cmd_manage)
@@ -309,12 +498,13 @@ def cmd_manage(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     _django_setup()
     from ivp.core.errors import AccessDenied, IvpError
+    from ivp.stats.periods import PeriodError
 
     args = build_parser().parse_args(argv)
     func: Callable[[argparse.Namespace], None] = args.func
     try:
         func(args)
-    except (IvpError, AccessDenied) as exc:
+    except (IvpError, AccessDenied, PeriodError) as exc:
         sys.stderr.write(f"ivp: {exc}\n")
         return EXIT_USAGE
     except BrokenPipeError:  # e.g. `ivp areas list | head`

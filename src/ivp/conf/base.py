@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ivp.core",
     "ivp.accounts",
     "ivp.areas",
+    "ivp.stats",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,312 @@
+"""Writes on the statistics: the classifications and tracked loads into the store."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ivp.areas.constants import OFFICIAL_REGION_KINDS, AreaKind
+from ivp.areas.models import Area, AreaMembership
+from ivp.core.errors import DataFileError, FileProblem
+
+from .constants import Classification, RunMode, RunStatus
+from .models import CrimeType, IngestRun
+from .sources.base import (
+    MERGERS_FILE,
+    LoadContext,
+    RawShapeError,
+    Source,
+    SourceInput,
+    prepare_context_tables,
+)
+from .sources.registry import source_get
+from .store import StatsStore, default_store
+
+ProgressCallback = Callable[[str, int], None]
+
+CLASSIFICATION_FILES = {
+    Classification.POLITIE: "bernasco_staat_van_de_misdaad/data/SoortMisdrijf.csv",
+    Classification.OVERLAST: "bernasco_staat_van_de_misdaad/data/Overlast.csv",
+    Classification.CBS: "matthijsvz88_dashboard_crime_nl/data/misdrijf_meta.csv",
+}
+TOTAL_CODES = {"0.0.0", "T001161"}
+
+
+def _read_classification(path: Path, classification: Classification) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    problems = [
+        FileProblem(str(path.name), n, field, "empty")
+        for n, row in enumerate(rows, start=2)
+        for field in ("Key", "Title")
+        if not (row.get(field) or "").strip()
+    ]
+    if problems:
+        raise DataFileError(problems)
+    result = []
+    number_to_code: dict[str, str] = {}
+    for order, row in enumerate(rows):
+        code, published = row["Key"].strip(), row["Title"].strip()
+        title = published[len(code) :].strip() if published.startswith(code + " ") else published
+        parent = (
+            "" if code in TOTAL_CODES else ("0.0.0" if classification != Classification.CBS else "T001161")
+        )
+        if classification == Classification.CBS:
+            match = re.match(r"^(\d+)\s", published)
+            if match:
+                number = match.group(1)
+                number_to_code[number] = code
+                parent = number_to_code.get(number[:-1], "T001161") if len(number) > 1 else "T001161"
+        result.append(
+            {
+                "code": code,
+                "title": title,
+                "published_title": published,
+                "description": (row.get("Description") or "").replace("\r", "").strip(),
+                "parent_code": parent,
+                "is_total": code in TOTAL_CODES,
+                "sort_order": order,
+            }
+        )
+    return result
+
+
+@transaction.atomic
+def classification_load(*, data_dir: Path) -> int:
+    """Load the three crime/nuisance classifications from the bundled files. Idempotent."""
+    changed = 0
+    for classification, name in CLASSIFICATION_FILES.items():
+        for values in _read_classification(data_dir / name, classification):
+            code = values.pop("code")
+            obj, created = CrimeType.objects.get_or_create(
+                classification=classification, code=code, defaults=values
+            )
+            if not created and any(getattr(obj, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(obj, k, v)
+                obj.save()
+                changed += 1
+            changed += int(created)
+    return changed
+
+
+def read_mergers(data_dir: Path) -> tuple[dict[str, str], set[str]]:
+    """Municipal mergers (old code -> current code) and split municipalities (no single successor)."""
+    mergers: dict[str, str] = {}
+    split: set[str] = set()
+    path = data_dir / MERGERS_FILE
+    with path.open(encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.DictReader(handle), start=2):
+            old, new, kind = row["old_code"].strip(), row["new_code"].strip(), row["kind"].strip()
+            if kind == "split":
+                split.add(old)
+            elif kind == "merged" and re.fullmatch(r"GM\d{4}", new):
+                mergers[old] = new
+            else:
+                raise DataFileError.single(MERGERS_FILE, number, "kind", f"cannot read '{kind}' / '{new}'")
+    return mergers, split
+
+
+def load_context(*, source: Source, data_dir: Path) -> LoadContext:
+    mergers, split = read_mergers(data_dir)
+    codes = set(CrimeType.objects.filter(classification=source.classification).values_list("code", flat=True))
+    current = set(Area.objects.filter(kind=AreaKind.MUNICIPALITY).values_list("code", flat=True))
+    return LoadContext(
+        crime_codes=codes, mergers=mergers, dropped_areas=split, current_municipalities=current
+    )
+
+
+def _official_memberships() -> list[tuple[str, str]]:
+    return list(
+        AreaMembership.objects.filter(region__kind__in=OFFICIAL_REGION_KINDS).values_list(
+            "region__code", "member__code"
+        )
+    )
+
+
+class _Run:
+    """Keeps an IngestRun up to date and passes progress to the caller (e.g. a progress bar)."""
+
+    def __init__(self, run: IngestRun, callback: ProgressCallback | None) -> None:
+        self.run = run
+        self.callback = callback
+
+    def progress(self, stage: str, pct: int) -> None:
+        self.run.stage, self.run.progress_pct = stage, max(0, min(100, pct))
+        self.run.save(update_fields=["stage", "progress_pct"])
+        if self.callback:
+            self.callback(stage, self.run.progress_pct)
+
+    def finish(self, status: RunStatus, **fields: Any) -> IngestRun:
+        for key, value in fields.items():
+            setattr(self.run, key, value)
+        self.run.status = status
+        self.run.finished_at = timezone.now()
+        if status == RunStatus.SUCCEEDED:
+            self.run.progress_pct = 100
+        self.run.save()
+        return self.run
+
+
+def source_load(
+    *,
+    source_key: str,
+    files: list[Path] | None = None,
+    inputs: list[SourceInput] | None = None,
+    mode: RunMode = RunMode.FILE,
+    merge: bool = False,
+    store: StatsStore | None = None,
+    data_dir: Path | None = None,
+    progress: ProgressCallback | None = None,
+) -> IngestRun:
+    """Load a source into the store as one tracked run.
+
+    `files` are CSV exports in the table's own shape; without files or inputs the source's
+    bundled files are loaded. Every row is checked first; any problem fails the run with an error
+    report (file, row, field) and leaves the store exactly as it was. With `merge`, periods not
+    in the input keep their stored rows (an update adds new periods and revises re-delivered ones).
+    """
+    source = source_get(source_key)
+    store = store or default_store()
+    data_dir = data_dir or Path(settings.DATA_DIR)
+    if inputs is None:
+        if files:
+            inputs = [
+                SourceInput(name=f.name, path=f, data_date=dt.date.fromtimestamp(f.stat().st_mtime))
+                for f in files
+            ]
+        else:
+            inputs = source.bundled_inputs(data_dir)
+    run = _Run(
+        IngestRun.objects.create(source_key=source.key, mode=mode, inputs=[i.name for i in inputs]),
+        progress,
+    )
+    con = duckdb.connect(":memory:")
+    try:
+        if not inputs:
+            raise DataFileError.single(source.key, None, None, "no input: this source has no bundled files")
+        prepare_context_tables(con, load_context(source=source, data_dir=data_dir))
+        titles = CrimeType.objects.filter(classification=source.classification).values_list(
+            "published_title", "code"
+        )
+        con.execute("CREATE OR REPLACE TEMP TABLE crime_title (title VARCHAR, code VARCHAR)")
+        con.executemany("INSERT INTO crime_title VALUES (?, ?)", list(titles))
+        problems: list[FileProblem] = []
+        selects: list[str] = []
+        rows_read = 0
+        for number, item in enumerate(inputs):
+            raw = f"raw_{number}"
+            run.progress(f"read {item.name}", int(60 * number / len(inputs)))
+            try:
+                if item.path is not None and not item.path.exists():
+                    raise RawShapeError([FileProblem(item.name, None, None, "file not found")])
+                source.land(con, item, raw)
+            except RawShapeError as exc:
+                problems += exc.problems
+                continue
+            except duckdb.Error as exc:
+                problems.append(FileProblem(item.name, None, None, f"cannot be read: {exc}"))
+                continue
+            count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
+            rows_read += int(count[0]) if count else 0
+            problems += source.problems(con, raw)
+            selects.append(source.core_select(raw, item))
+        run.run.rows_read = rows_read
+        if problems:
+            raise DataFileError(problems)
+        run.progress("write store", 70)
+        select_sql = " UNION ALL ".join(f"({s})" for s in selects)
+        with store.writer() as writer:
+            previous = writer.source_path(source.key)
+            if merge and previous.exists():
+                select_sql = (
+                    f"WITH fresh AS ({select_sql}) SELECT * FROM fresh UNION ALL "
+                    f"SELECT * FROM read_parquet('{previous}') "
+                    f"WHERE period_code NOT IN (SELECT DISTINCT period_code FROM fresh)"
+                )
+            writer.set_memberships(_official_memberships())
+            dates = [i.data_date for i in inputs if i.data_date]
+            info: dict[str, Any] = {
+                "fingerprint": inputs_fingerprint(inputs),
+                "table_id": source.table_id,
+                "title": source.title,
+                "classification": str(source.classification),
+                "is_demo": source.is_demo,
+                "origin": [i.name for i in inputs],
+                "mode": str(mode),
+                "data_date": max(dates).isoformat() if dates else None,
+                "loaded_at": timezone.now().isoformat(timespec="seconds"),
+                "run_id": run.run.pk,
+            }
+            loaded = writer.replace_source(con=con, source_key=source.key, select_sql=select_sql, info=info)
+            run.progress("sum regions", 85)
+        manifest = store.manifest()
+        return run.finish(
+            RunStatus.SUCCEEDED, rows_loaded=loaded, store_version=manifest.version if manifest else ""
+        )
+    except DataFileError as exc:
+        run.finish(
+            RunStatus.FAILED,
+            rows_invalid=len({(p.path, p.row) for p in exc.problems}),
+            message=str(exc)[:2000],
+            error_report=[
+                {"file": p.path, "row": p.row, "field": p.field, "message": p.message} for p in exc.problems
+            ],
+        )
+        raise
+    except BaseException as exc:
+        run.finish(RunStatus.FAILED, message=f"{type(exc).__name__}: {exc}"[:2000])
+        raise
+    finally:
+        con.close()
+
+
+def source_remove(*, source_key: str, store: StatsStore | None = None) -> bool:
+    store = store or default_store()
+    with store.writer() as writer:
+        writer.set_memberships(_official_memberships())
+        return writer.remove_source(source_key=source_key)
+
+
+def inputs_fingerprint(inputs: list[SourceInput]) -> str | None:
+    """SHA-256 over the input files (None for live records): tells whether a reload would change anything."""
+    digest = hashlib.sha256()
+    for item in inputs:
+        if item.path is None or not item.path.exists():
+            return None
+        digest.update(item.name.encode())
+        digest.update(hashlib.sha256(item.path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def bundled_sources_load(
+    *, force: bool = False, progress: ProgressCallback | None = None, store: StatsStore | None = None
+) -> list[IngestRun]:
+    """Load every source that has bundled files (what `ivp setup` does); sources whose files have
+    not changed since their last load are left as they are unless `force`."""
+    from .sources.registry import source_list
+
+    data_dir = Path(settings.DATA_DIR)
+    store = store or default_store()
+    classification_load(data_dir=data_dir)
+    manifest = store.manifest()
+    runs = []
+    for source in source_list():
+        inputs = source.bundled_inputs(data_dir)
+        if not inputs:
+            continue
+        stored = manifest.sources.get(source.key, {}) if manifest else {}
+        if not force and stored.get("fingerprint") and stored["fingerprint"] == inputs_fingerprint(inputs):
+            continue
+        runs.append(source_load(source_key=source.key, inputs=inputs, store=store, progress=progress))
+    return runs

@@ -1,0 +1,1 @@
+"""Statistics sources: one plugin per CBS/politie table (see base.py and registry.py)."""
