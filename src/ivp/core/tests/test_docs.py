@@ -97,7 +97,11 @@ def test_every_dev_py_command_is_documented() -> None:
 
 
 def _environment_variables() -> set[str]:
-    files = [*sorted((REPO / "src" / "ivp" / "conf").glob("*.py")), REPO / "dev.py", Path(cli.__file__)]
+    files = [
+        *sorted(p for p in (REPO / "src" / "ivp").rglob("*.py") if "tests" not in p.parts),
+        REPO / "dev.py",
+        Path(cli.__file__),
+    ]
     return {name for f in files for name in ENV_VAR.findall(_read(f))}
 
 
