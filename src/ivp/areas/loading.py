@@ -30,9 +30,11 @@ REGION_CODES_FILE = "bernasco_staat_van_de_misdaad/data/RegioS.csv"
 SAFETY_REGIONS_FILE = "mzelst_covid19/misc/safetyregions-population.csv"
 POPULATION_2022_FILE = "matthijsvz88_dashboard_crime_nl/data/pop.csv"
 ALIASES_FILE = "ivp/area_aliases.csv"
+NATIONAL_POPULATION_FILE = "bernasco_staat_van_de_misdaad/data/NL_Population.csv"
 
 POPULATION_2024_SOURCE = "CBS 85984NED Kerncijfers wijken en buurten 2024 (sum of buurten, rounded)"
 POPULATION_2022_SOURCE = "CBS, population on 1 January 2022 (bundled pop.csv, 2022 municipal boundaries)"
+NATIONAL_POPULATION_SOURCE = "CBS 83474NED, average population of the year (Nederland)"
 _BOUNDARY_EVENT = re.compile(
     r"(?:Ontstaan|Gemeentelijke herindeling|Provinciale wijziging) per (\d{2})-(\d{2})-(\d{4})"
 )
@@ -260,7 +262,24 @@ def read_reference_data(*, data_dir: Path) -> ReferenceData:
                 PopulationRecord(found.code, 2022, count, dt.date(2022, 1, 1), POPULATION_2022_SOURCE)
             )
 
-    # 5. Every alias must name a known area.
+    # 5. The national population per year (average over the year), for national rates.
+    for row_no, row in r.rows(NATIONAL_POPULATION_FILE, ["year", "population"]):
+        year = r.integer(NATIONAL_POPULATION_FILE, row_no, "year", row["year"])
+        try:
+            count = round(float(row["population"]))
+        except ValueError:
+            r.problem(
+                NATIONAL_POPULATION_FILE, row_no, "population", f"'{row['population']}' is not a number"
+            )
+            continue
+        if year is not None and 1800 <= year <= 2200 and count > 0:
+            populations.append(
+                PopulationRecord("NL01", year, count, dt.date(year, 7, 1), NATIONAL_POPULATION_SOURCE)
+            )
+        elif year is not None:
+            r.problem(NATIONAL_POPULATION_FILE, row_no, "year", f"'{row['year']}' is not a plausible year")
+
+    # 6. Every alias must name a known area.
     for code, (row_no, names) in aliases.items():
         if code not in areas:
             r.problem(ALIASES_FILE, row_no, "code", f"unknown area code '{code}'")

@@ -92,7 +92,8 @@ class AreaMembership(models.Model):
 
 
 class Population(models.Model):
-    """Number of inhabitants of a municipality on a reference date, with its source."""
+    """Number of inhabitants of a municipality (or, where published, of a region) on a reference
+    date, with its source. A region without its own figure is the sum of its members."""
 
     area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="populations")
     year = models.PositiveSmallIntegerField(_("year"))

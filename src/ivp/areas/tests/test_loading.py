@@ -10,6 +10,7 @@ from ivp.areas.constants import AreaKind
 from ivp.areas.loading import (
     ALIASES_FILE,
     MUNICIPALITIES_FILE,
+    NATIONAL_POPULATION_FILE,
     POPULATION_2022_FILE,
     REGION_CODES_FILE,
     SAFETY_REGIONS_FILE,
@@ -47,6 +48,7 @@ def data_copy(tmp_path: Path) -> Path:
         SAFETY_REGIONS_FILE,
         POPULATION_2022_FILE,
         ALIASES_FILE,
+        NATIONAL_POPULATION_FILE,
     ):
         target = tmp_path / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -178,3 +180,9 @@ def test_all_problems_are_reported_at_once(data_copy: Path) -> None:
     with pytest.raises(DataFileError) as caught:
         reference_data_load(data_dir=data_copy)
     assert len(caught.value.problems) == 2
+
+
+def test_the_national_population_is_stored_per_year_for_national_rates() -> None:
+    nl = Population.objects.filter(area__code="NL01")
+    assert nl.count() == 30 and nl.get(year=2012).inhabitants_count == 16749973
+    assert Population.objects.get(area__code="NL01", year=2023).reference_date.isoformat() == "2023-07-01"
