@@ -331,33 +331,40 @@ def cmd_data_load(args: argparse.Namespace) -> None:
     from django.conf import settings
     from django.utils.translation import gettext as _
 
+    from ivp.core.errors import IvpError
     from ivp.core.progress import ProgressBar
+    from ivp.stats import population
     from ivp.stats.services import classification_load, source_load
 
     classification_load(data_dir=Path(settings.DATA_DIR))
     files = [Path(f) for f in args.files] or None
     with ProgressBar(label=args.source) as bar:
-        run = source_load(source_key=args.source, files=files, progress=bar.update)
+        if args.source == population.KEY:
+            if not files:
+                raise IvpError(_("%(source)s has no bundled files: give CSV exports of %(table)s.")
+                               % {"source": population.KEY, "table": population.TABLE_ID})  # fmt: skip
+            run = population.population_load(files=files, progress=bar.update)
+        else:
+            run = source_load(source_key=args.source, files=files, progress=bar.update)
     _write(
         _("Loaded %(source)s: %(rows)d rows read, %(loaded)d figures stored (run %(run)d, %(seconds).1f s).")
-        % {
-            "source": run.source_key,
-            "rows": run.rows_read,
-            "loaded": run.rows_loaded,
-            "run": run.pk,
-            "seconds": run.duration_seconds or 0,
-        }
-    )
+        % {"source": run.source_key, "rows": run.rows_read, "loaded": run.rows_loaded, "run": run.pk,
+           "seconds": run.duration_seconds or 0}
+    )  # fmt: skip
 
 
 def cmd_data_update(args: argparse.Namespace) -> None:
     from django.utils.translation import gettext as _
 
     from ivp.core.progress import ProgressBar
+    from ivp.stats import population
     from ivp.stats.live import source_update
 
     with ProgressBar(label=args.source) as bar:
-        run = source_update(source_key=args.source, progress=bar.update)
+        if args.source == population.KEY:
+            run = population.population_update(progress=bar.update)
+        else:
+            run = source_update(source_key=args.source, progress=bar.update)
     _write(
         _("Updated %(source)s: %(rows)d rows fetched, %(loaded)d figures stored (run %(run)d).")
         % {"source": run.source_key, "rows": run.rows_read, "loaded": run.rows_loaded, "run": run.pk}
