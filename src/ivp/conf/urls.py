@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("ivp.core.urls")),
     path("areas/", include("ivp.areas.urls")),
     path("accounts/", include("ivp.accounts.urls")),
+    path("data/", include("ivp.stats.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
