@@ -24,4 +24,6 @@ def test_every_bundled_statistics_file_and_source_is_documented() -> None:
     missing = [f for f in files if f not in text]
     assert not missing, f"docs/data.md does not mention {missing}"
     keys = [s.key for s in source_list() if not s.is_demo]
-    assert not [k for k in keys if f"`{k}`" not in text and k not in text], "a source key is missing from docs/data.md"
+    assert not [k for k in keys if f"`{k}`" not in text and k not in text], (
+        "a source key is missing from docs/data.md"
+    )
