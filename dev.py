@@ -6,6 +6,7 @@ python3 dev.py setup     the same without starting the server
 python3 dev.py test      the whole test suite with its quality gates (what CI runs)
 python3 dev.py lint      ruff (lint + format check) and mypy only
 python3 dev.py messages  update the Dutch translation file and compile it
+python3 dev.py bench     benchmarks of the statistics store (--quick: seconds; --buurt: the 124 M row cube)
 """
 
 from __future__ import annotations
@@ -237,6 +238,20 @@ def cmd_test(args: argparse.Namespace) -> None:
         sys.exit(1)
 
 
+def cmd_bench(args: argparse.Namespace) -> None:
+    """The benchmarks (not part of the tests); results in benchmarks/results/ (docs/performance.md)."""
+    ensure_venv()
+    probe = subprocess.run([str(PY), "-c", "import pandas, pyarrow"], cwd=ROOT, capture_output=True)
+    if probe.returncode != 0:
+        say("Installing the benchmark extras (pandas, pyarrow)")
+        run(PY, "-m", "pip", "install", "--quiet", "-e", ".[dev,bench]")
+    chosen = {"--quick": args.quick, "--buurt": args.buurt, "--keep": args.keep}
+    flags = [flag for flag, on in chosen.items() if on]
+    env = app_env()
+    env.pop("DATABASE_URL", None)  # the benchmarks use a scratch SQLite database under var/bench
+    sys.exit(run(PY, "-m", "benchmarks", *flags, env=env, check=False))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -257,6 +272,11 @@ def main() -> None:
     sub.add_parser("messages", help="update and compile the Dutch translations").set_defaults(
         func=cmd_messages
     )
+    bench = sub.add_parser("bench", help="benchmarks of the statistics store (not part of the tests)")
+    bench.add_argument("--quick", action="store_true", help="a smoke run of seconds on a small cube")
+    bench.add_argument("--buurt", action="store_true", help="also the buurt-level cube (~124 M rows; slow)")
+    bench.add_argument("--keep", action="store_true", help="keep the scratch folder under var/bench")
+    bench.set_defaults(func=cmd_bench)
     args = parser.parse_args()
     args.func(args)
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +31,7 @@ from .sources.base import (
     prepare_context_tables,
 )
 from .sources.registry import source_get
-from .store import StatsStore, default_store
+from .store import TEMP_DIR, StatsStore, default_store, duckdb_connect
 
 ProgressCallback = Callable[[str, int], None]
 
@@ -191,16 +192,26 @@ def source_load(
         IngestRun.objects.create(source_key=source.key, mode=mode, inputs=[i.name for i in inputs]),
         progress,
     )
-    con = duckdb.connect(":memory:")
+    con = duckdb_connect(store.root / TEMP_DIR)
+    # The fingerprint (a hash of every input byte) is computed alongside the load; hashlib
+    # releases the GIL, so it overlaps with DuckDB's work.
+    hasher = ThreadPoolExecutor(max_workers=1)
+    fingerprint = hasher.submit(inputs_fingerprint, inputs)
     try:
         if not inputs:
             raise DataFileError.single(source.key, None, None, "no input: this source has no bundled files")
         prepare_context_tables(con, load_context(source=source, data_dir=data_dir))
-        titles = CrimeType.objects.filter(classification=source.classification).values_list(
-            "published_title", "code"
+        titles = list(
+            CrimeType.objects.filter(classification=source.classification).values_list(
+                "published_title", "code"
+            )
         )
         con.execute("CREATE OR REPLACE TEMP TABLE crime_title (title VARCHAR, code VARCHAR)")
-        con.executemany("INSERT INTO crime_title VALUES (?, ?)", list(titles))
+        if titles:  # one statement, not one per row
+            con.execute(
+                "INSERT INTO crime_title SELECT unnest(?), unnest(?)",
+                [[t for t, _c in titles], [c for _t, c in titles]],
+            )
         problems: list[FileProblem] = []
         selects: list[str] = []
         rows_read = 0
@@ -237,7 +248,7 @@ def source_load(
             writer.set_memberships(_official_memberships())
             dates = [i.data_date for i in inputs if i.data_date]
             info: dict[str, Any] = {
-                "fingerprint": inputs_fingerprint(inputs),
+                "fingerprint": fingerprint.result(),
                 "table_id": source.table_id,
                 "title": source.title,
                 "classification": str(source.classification),
@@ -268,6 +279,7 @@ def source_load(
         run.finish(RunStatus.FAILED, message=f"{type(exc).__name__}: {exc}"[:2000])
         raise
     finally:
+        hasher.shutdown(wait=False, cancel_futures=True)
         con.close()
 
 
@@ -285,7 +297,11 @@ def inputs_fingerprint(inputs: list[SourceInput]) -> str | None:
         if item.path is None or not item.path.exists():
             return None
         digest.update(item.name.encode())
-        digest.update(hashlib.sha256(item.path.read_bytes()).digest())
+        file_digest = hashlib.sha256()
+        with item.path.open("rb") as handle:  # in blocks: a large export is never held in memory
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                file_digest.update(block)
+        digest.update(file_digest.digest())
     return digest.hexdigest()
 
 

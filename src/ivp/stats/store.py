@@ -5,7 +5,8 @@ Layout::
     var/stats/CURRENT                       name of the version readers use
     var/stats/versions/<version>/manifest.json
     var/stats/versions/<version>/core_observations/<source_key>.parquet
-    var/stats/versions/<version>/out_region_series.parquet
+    var/stats/versions/<version>/out_region_series/<source_key>.parquet   the region sums per source
+    var/stats/versions/<version>/out_region_series.members                 digest of the memberships
 
 One writer at a time (a file lock) builds a complete new version in a scratch folder, reusing
 unchanged files by hard link, and then swaps `CURRENT` atomically. A load that fails or is killed
@@ -18,9 +19,11 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,7 +38,40 @@ from .schema import CORE_OBSERVATIONS, OUT_REGION_SERIES
 
 MANIFEST = "manifest.json"
 CORE_DIR = CORE_OBSERVATIONS.name
+OUT_DIR = OUT_REGION_SERIES.name  # one file of region sums per source
+OUT_FILE = f"{OUT_REGION_SERIES.name}.parquet"  # the single file of versions written before OUT_DIR
+MEMBERS_FILE = f"{OUT_REGION_SERIES.name}.members"  # digest of the memberships the sums were made with
 KEEP_VERSIONS = 2
+TEMP_DIR = ".duckdb-tmp"  # under the store's root: where large loads spill
+# Row groups of DuckDB's default size: written in parallel, and small enough for the min/max
+# statistics of the sorted files to skip most of a file when one area is asked for.
+ROW_GROUP_SIZE = 122880
+PARQUET = f"FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE}"
+# The region sums are read a region at a time (8,500 rows of a monthly cube): smaller groups.
+OUT_PARQUET = "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 32768"
+
+
+# Reader databases per (process, version folder); see StatsStore.connect.
+_READERS: dict[tuple[int, str], duckdb.DuckDBPyConnection] = {}
+_READERS_LOCK = threading.Lock()
+KEEP_READERS = 4
+
+
+def duckdb_connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB for writing. What does not fit in memory spills to `temp_dir`; the
+    environment variable IVP_DUCKDB_MEMORY_LIMIT (e.g. `4GB`) caps its memory (DuckDB's default
+    is 80 % of the machine's), and IVP_DUCKDB_THREADS its threads."""
+    con = duckdb.connect(":memory:")
+    if temp_dir is not None:
+        temp_dir.mkdir(parents=True, exist_ok=True)
+        con.execute(f"SET temp_directory = '{temp_dir}'")
+    limit = os.environ.get("IVP_DUCKDB_MEMORY_LIMIT", "").strip()
+    if limit:
+        con.execute("SET memory_limit = ?", [limit])
+    threads = os.environ.get("IVP_DUCKDB_THREADS", "").strip()
+    if threads.isdigit() and int(threads) > 0:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
 
 
 class StoreBusy(IvpError):
@@ -88,10 +124,28 @@ class StatsStore:
         return Manifest.read(folder) if folder else None
 
     def connect(self) -> duckdb.DuckDBPyConnection:
-        """An in-memory DuckDB connection with read-only views over the current version."""
-        con = duckdb.connect(":memory:")
-        attach_views(con, self.current_folder())
-        return con
+        """An in-memory DuckDB connection with read-only views over the current version.
+
+        A version never changes once written, so one in-memory database with its views (and
+        DuckDB's cache of the Parquet footers) serves every reader of that version in this
+        process; each call gets its own cursor on it (cheap, and safe to use in its own thread).
+        Close it when done; create only TEMP objects on it.
+        """
+        return self.reader(self.current_folder())
+
+    def reader(self, folder: Path | None) -> duckdb.DuckDBPyConnection:
+        """`connect`, for a version folder read once by the caller (None: an empty store)."""
+        key = (os.getpid(), str(folder))
+        with _READERS_LOCK:
+            base = _READERS.get(key)
+            if base is None:
+                base = duckdb.connect(":memory:")
+                base.execute("SET enable_object_cache = true")
+                attach_views(base, folder)
+                _READERS[key] = base
+                while len(_READERS) > KEEP_READERS:
+                    _READERS.pop(next(iter(_READERS))).close()
+            return base.cursor()
 
     # --- writing -------------------------------------------------------------------------
 
@@ -116,9 +170,12 @@ class StatsStore:
                 if previous:
                     for file in (previous / CORE_DIR).glob("*.parquet"):
                         os.link(file, scratch / CORE_DIR / file.name)
-                    out_file = previous / f"{OUT_REGION_SERIES.name}.parquet"
-                    if out_file.exists():
-                        os.link(out_file, scratch / out_file.name)
+                    if (previous / OUT_DIR).is_dir():
+                        (scratch / OUT_DIR).mkdir()
+                        for file in (previous / OUT_DIR).glob("*.parquet"):
+                            os.link(file, scratch / OUT_DIR / file.name)
+                        if (previous / MEMBERS_FILE).exists():
+                            os.link(previous / MEMBERS_FILE, scratch / MEMBERS_FILE)
                 writer = VersionWriter(scratch, manifest)
                 yield writer
                 writer.finish()
@@ -154,8 +211,9 @@ class VersionWriter:
     def __init__(self, folder: Path, manifest: Manifest) -> None:
         self.folder = folder
         self.manifest = manifest
-        self.con = duckdb.connect(":memory:")
+        self.con = duckdb_connect(folder.parent.parent / TEMP_DIR)
         self.changed = False
+        self.changed_sources: set[str] = set()
 
     def source_path(self, source_key: str) -> Path:
         return self.folder / CORE_DIR / f"{source_key}.parquet"
@@ -172,10 +230,11 @@ class VersionWriter:
         manifest."""
         target = self.source_path(source_key)
         tmp = target.with_suffix(".parquet.part")
-        order = ", ".join(CORE_OBSERVATIONS.sort_key)
+        # The file holds one source, so `source_key` (the first sort column) need not be sorted on.
+        order = ", ".join(k for k in CORE_OBSERVATIONS.sort_key if k != "source_key")
         (con or self.con).execute(
             f"COPY (SELECT {CORE_OBSERVATIONS.select_list()} FROM ({select_sql}) ORDER BY {order}) "
-            f"TO '{tmp}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 500000)"
+            f"TO '{tmp}' ({PARQUET})"
         )
         if target.exists():
             target.unlink()  # a hard link shared with the previous version: unlink, never overwrite
@@ -184,6 +243,7 @@ class VersionWriter:
         count = int(rows[0]) if rows else 0
         self.manifest.sources[source_key] = {**info, "rows": count}
         self.changed = True
+        self.changed_sources.add(source_key)
         return count
 
     def remove_source(self, *, source_key: str) -> bool:
@@ -193,6 +253,7 @@ class VersionWriter:
             path.unlink()
         self.manifest.sources.pop(source_key, None)
         self.changed = self.changed or existed
+        self.changed_sources.add(source_key)
         return existed
 
     def set_memberships(self, memberships: list[tuple[str, str]]) -> None:
@@ -200,45 +261,197 @@ class VersionWriter:
         self._memberships = memberships
 
     def finish(self) -> None:
-        if self.changed or not (self.folder / f"{OUT_REGION_SERIES.name}.parquet").exists():
+        if self.changed or not (self.folder / OUT_DIR).is_dir():
             self._rebuild_region_series()
         self.con.close()
 
     def _rebuild_region_series(self) -> None:
-        target = self.folder / f"{OUT_REGION_SERIES.name}.parquet"
-        if target.exists():
-            target.unlink()
-        memberships = getattr(self, "_memberships", [])
+        """Sum the municipal rows per official region into `out_region_series`, one file per
+        source. Only the sources changed in this version are summed again; the files of the
+        others are kept (hard links) when they were made with the same memberships (a digest of
+        them is kept next to them)."""
+        out_dir = self.folder / OUT_DIR
+        out_dir.mkdir(exist_ok=True)
+        digest_file = self.folder / MEMBERS_FILE
+        memberships = sorted(getattr(self, "_memberships", []))
+        digest = hashlib.sha256(json.dumps(memberships).encode()).hexdigest()
         self.con.execute(
             "CREATE OR REPLACE TEMP TABLE region_member (region_code VARCHAR, area_code VARCHAR)"
         )
         if memberships:
-            self.con.executemany("INSERT INTO region_member VALUES (?, ?)", memberships)
-        files = sorted((self.folder / CORE_DIR).glob("*.parquet"))
-        if files:
-            source = f"read_parquet({[str(f) for f in files]!r})"
-        else:
-            source = f"(SELECT * FROM ({_empty_select(CORE_OBSERVATIONS)}) WHERE false)"
-        order = ", ".join(OUT_REGION_SERIES.sort_key)
-        self.con.execute(
-            f"""
-            COPY (SELECT {OUT_REGION_SERIES.select_list()} FROM (
-              WITH sizes AS (SELECT region_code, count(*) AS members_count FROM region_member GROUP BY 1)
-              SELECT m.region_code, o.source_key, o.table_id, o.classification, o.crime_code, o.measure,
-                     o.period_code, o.period_grain, o.period_start_date,
-                     sum(o.value_count) AS value_count,
-                     any_value(s.members_count) AS members_count,
-                     count(o.value_count) AS reporting_count,
-                     bool_or(o.is_provisional) AS is_provisional,
-                     bool_or(o.is_incomplete) AS is_incomplete,
-                     bool_or(o.is_demo) AS is_demo
-              FROM {source} o
-              JOIN region_member m ON m.area_code = o.area_code
-              JOIN sizes s ON s.region_code = m.region_code
-              GROUP BY ALL
-            ) ORDER BY {order}) TO '{target}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 500000)
-            """
+            self.con.execute(
+                "INSERT INTO region_member SELECT unnest(?), unnest(?)",
+                [[r for r, _a in memberships], [a for _r, a in memberships]],
+            )
+        files = {f.stem: f for f in sorted((self.folder / CORE_DIR).glob("*.parquet"))}
+        reuse = digest_file.exists() and digest_file.read_text(encoding="utf-8").strip() == digest
+        for stale in out_dir.glob("*.parquet"):
+            if not reuse or stale.stem not in files or stale.stem in self.changed_sources:
+                stale.unlink()  # hard links shared with the previous version: unlink, never overwrite
+        order = ", ".join(k for k in OUT_REGION_SERIES.sort_key if k != "source_key")
+        for key, core in files.items():
+            target = out_dir / f"{key}.parquet"
+            if target.exists():
+                continue
+            tmp = target.with_suffix(".parquet.part")
+            self.con.execute(
+                f"COPY (SELECT {OUT_REGION_SERIES.select_list()} FROM ({self._region_sums([core])}) "
+                f"ORDER BY {order}) TO '{tmp}' ({OUT_PARQUET})"
+            )
+            tmp.rename(target)
+        if digest_file.exists():
+            digest_file.unlink()
+        digest_file.write_text(digest + "\n", encoding="utf-8")
+
+    def _region_sums(self, files: list[Path]) -> str:
+        """SELECT of the region sums over some core files (columns named as in the schema).
+
+        A source with municipal rows is summed per official region over its municipalities. A
+        source published per buurt only (codes `BU…`, the municipality being the four digits
+        after `BU`) is summed per municipality over its buurten and per official region over the
+        buurten of its municipalities; its members are then the buurten it holds.
+
+        For speed the sums are grouped on small integer ids of region, crime type, measure and
+        source x period; the text columns are joined back to the (few) sums afterwards.
+        """
+        source = f"read_parquet({[str(f) for f in files]!r})"
+        con = self.con
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE region_period AS "
+            "SELECT *, CAST(row_number() OVER () AS INTEGER) AS pi FROM (SELECT DISTINCT source_key, table_id, "
+            f"classification, period_code, period_grain, period_start_date FROM {source})"
         )
+        unique = con.execute(
+            "SELECT count(*) = count(DISTINCT (source_key, period_code)) FROM region_period"
+        ).fetchone()
+        period_keys = (
+            ["source_key", "period_code"]
+            if unique and unique[0]
+            else [
+                "source_key",
+                "table_id",
+                "classification",
+                "period_code",
+                "period_grain",
+                "period_start_date",
+            ]
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE region_crime AS SELECT crime_code, "
+            f"CAST(row_number() OVER () AS INTEGER) AS ci FROM (SELECT DISTINCT crime_code FROM {source})"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE region_measure AS SELECT measure, "
+            f"CAST(row_number() OVER () AS INTEGER) AS mi FROM (SELECT DISTINCT measure FROM {source})"
+        )
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE region_id AS SELECT region_code, area_code, "
+            "CAST(dense_rank() OVER (ORDER BY region_code) AS INTEGER) AS ri FROM region_member"
+        )
+        municipal = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT source_key FROM {source} WHERE area_code >= 'GM' AND area_code < 'GN'"
+            ).fetchall()
+        ]
+        buurt = [
+            r[0]
+            for r in con.execute(
+                f"SELECT DISTINCT source_key FROM {source} WHERE area_code >= 'BU' AND area_code < 'BV'"
+            ).fetchall()
+            if r[0] not in municipal
+        ]
+        join_period = " AND ".join(f"p.{k} = o.{k}" for k in period_keys)
+        ids = f"""
+            SELECT o.area_code, c.ci, m.mi, p.pi, o.value_count, o.is_provisional, o.is_incomplete, o.is_demo
+            FROM {source} o
+            JOIN region_crime c ON c.crime_code = o.crime_code
+            JOIN region_measure m ON m.measure = o.measure
+            JOIN region_period p ON {join_period}
+        """
+        flags = """bool_or(is_provisional) AS is_provisional, bool_or(is_incomplete) AS is_incomplete,
+                   bool_or(is_demo) AS is_demo"""
+        parts = []
+        if municipal:
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE region_sum_municipal AS
+                SELECT r.ri, o.ci, o.mi, o.pi, sum(o.value_count) AS value_count,
+                       count(o.value_count) AS reporting_count, {flags}
+                FROM ({ids} WHERE o.source_key IN (SELECT unnest(?))) o
+                JOIN region_id r ON r.area_code = o.area_code
+                GROUP BY r.ri, o.ci, o.mi, o.pi
+                """,
+                [municipal],
+            )
+            parts.append(
+                """
+                SELECT z.region_code, s.ci, s.mi, s.pi, s.value_count, z.members_count, s.reporting_count,
+                       s.is_provisional, s.is_incomplete, s.is_demo
+                FROM region_sum_municipal s
+                JOIN (SELECT ri, any_value(region_code) AS region_code, count(*) AS members_count
+                      FROM region_id GROUP BY ri) z ON z.ri = s.ri
+                """
+            )
+        if buurt:
+            # Per municipality first (the buurten of one municipality), then per region.
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE region_sum_gm AS
+                SELECT 'GM' || substr(o.area_code, 3, 4) AS gm, o.ci, o.mi, o.pi, sum(o.value_count) AS value_count,
+                       count(o.value_count) AS reporting_count, {flags}
+                FROM ({ids} WHERE o.source_key IN (SELECT unnest(?)) AND o.area_code LIKE 'BU%') o
+                GROUP BY ALL
+                """,
+                [buurt],
+            )
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE region_buurten AS
+                SELECT source_key, 'GM' || substr(area_code, 3, 4) AS gm, count(DISTINCT area_code) AS buurten
+                FROM {source} WHERE source_key IN (SELECT unnest(?)) AND area_code LIKE 'BU%'
+                GROUP BY ALL
+                """,
+                [buurt],
+            )
+            parts.append(
+                """
+                SELECT s.gm AS region_code, s.ci, s.mi, s.pi, s.value_count, b.buurten AS members_count,
+                       s.reporting_count, s.is_provisional, s.is_incomplete, s.is_demo
+                FROM region_sum_gm s
+                JOIN region_period p ON p.pi = s.pi
+                JOIN region_buurten b ON b.source_key = p.source_key AND b.gm = s.gm
+                """
+            )
+            parts.append(
+                f"""
+                SELECT r.region_code, s.ci, s.mi, s.pi, s.value_count, z.members_count, s.reporting_count,
+                       s.is_provisional, s.is_incomplete, s.is_demo
+                FROM (
+                    SELECT r.ri, s.ci, s.mi, s.pi, sum(s.value_count) AS value_count,
+                           sum(s.reporting_count) AS reporting_count, {flags}
+                    FROM region_sum_gm s JOIN region_id r ON r.area_code = s.gm
+                    GROUP BY ALL
+                ) s
+                JOIN region_period p ON p.pi = s.pi
+                JOIN (SELECT ri, any_value(region_code) AS region_code FROM region_id GROUP BY ri) r ON r.ri = s.ri
+                JOIN (SELECT b.source_key, r.ri, sum(b.buurten) AS members_count
+                      FROM region_buurten b JOIN region_id r ON r.area_code = b.gm GROUP BY ALL) z
+                  ON z.source_key = p.source_key AND z.ri = s.ri
+                """
+            )
+        if not parts:
+            return f"SELECT * FROM ({_empty_select(OUT_REGION_SERIES)}) WHERE false"
+        union = " UNION ALL ".join(f"({part})" for part in parts)
+        return f"""
+            SELECT s.region_code, p.source_key, p.table_id, p.classification, c.crime_code, m.measure,
+                   p.period_code, p.period_grain, p.period_start_date, s.value_count, s.members_count,
+                   s.reporting_count, s.is_provisional, s.is_incomplete, s.is_demo
+            FROM ({union}) s
+            JOIN region_period p ON p.pi = s.pi
+            JOIN region_crime c ON c.ci = s.ci
+            JOIN region_measure m ON m.mi = s.mi
+        """
 
 
 def _empty_select(table: Any) -> str:
@@ -258,16 +471,30 @@ def attach_views(con: duckdb.DuckDBPyConnection, folder: Path | None) -> None:
             f"CREATE OR REPLACE VIEW {CORE_OBSERVATIONS.name} AS "
             f"SELECT * FROM ({_empty_select(CORE_OBSERVATIONS)}) WHERE false"
         )
-    out_file = folder / f"{OUT_REGION_SERIES.name}.parquet" if folder else None
-    if out_file and out_file.exists():
+    out_files = sorted((folder / OUT_DIR).glob("*.parquet")) if folder and (folder / OUT_DIR).is_dir() else []
+    if not out_files and folder and (folder / OUT_FILE).exists():
+        out_files = [folder / OUT_FILE]  # a version written before the sums were kept per source
+    if out_files:
         con.execute(
-            f"CREATE OR REPLACE VIEW {OUT_REGION_SERIES.name} AS SELECT * FROM read_parquet('{out_file}')"
+            f"CREATE OR REPLACE VIEW {OUT_REGION_SERIES.name} AS "
+            f"SELECT * FROM read_parquet({[str(f) for f in out_files]!r})"
         )
     else:
         con.execute(
             f"CREATE OR REPLACE VIEW {OUT_REGION_SERIES.name} AS "
             f"SELECT * FROM ({_empty_select(OUT_REGION_SERIES)}) WHERE false"
         )
+
+
+def table_sql(folder: Path | None, table: str, source_keys: list[str]) -> str:
+    """FROM-clause text reading `table` (`core_observations` or `out_region_series`) for some
+    sources only: their own files, so that the files of other (perhaps very large) sources are
+    not even opened. The view itself when a file is not there (e.g. an older layout)."""
+    directory = {CORE_OBSERVATIONS.name: CORE_DIR, OUT_REGION_SERIES.name: OUT_DIR}[table]
+    files = [folder / directory / f"{key}.parquet" for key in sorted(set(source_keys))] if folder else []
+    if not files or not all(f.exists() for f in files):
+        return table
+    return f"read_parquet({[str(f) for f in files]!r})"
 
 
 def default_store() -> StatsStore:

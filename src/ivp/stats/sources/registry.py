@@ -19,7 +19,7 @@ def register(cls: type[Source]) -> type[Source]:
 
 
 def _load_plugins() -> None:
-    from . import cbs, politie  # noqa: F401  (registers the built-in sources)
+    from . import cbs, demo, politie  # noqa: F401  (registers the built-in sources)
 
 
 def source_get(key: str) -> Source:
