@@ -174,7 +174,7 @@ def source_load(
 
     `files` are CSV exports in the table's own shape; without files or inputs the source's
     bundled files are loaded. Every row is checked first; any problem fails the run with an error
-    report (file, row, field) and leaves the store exactly as it was. With `merge`, periods not
+    report (file, row, field) and leaves the store exactly as it was. With `merge`, area-periods not
     in the input keep their stored rows (an update adds new periods and revises re-delivered ones).
     """
     source = source_get(source_key)
@@ -243,7 +243,7 @@ def source_load(
                 select_sql = (
                     f"WITH fresh AS ({select_sql}) SELECT * FROM fresh UNION ALL "
                     f"SELECT * FROM read_parquet('{previous}') "
-                    f"WHERE period_code NOT IN (SELECT DISTINCT period_code FROM fresh)"
+                    "WHERE (period_code, area_code) NOT IN (SELECT DISTINCT period_code, area_code FROM fresh)"
                 )
             writer.set_memberships(_official_memberships())
             dates = [i.data_date for i in inputs if i.data_date]

@@ -128,6 +128,17 @@ class Source:
         """Put live records (OData JSON objects) into the raw table, keeping nulls as NULL."""
         assert item.records is not None
         columns = self.raw_columns
+        if item.records:
+            # A column the reply lacks is a changed table, not a suppressed figure: refuse it.
+            lacking = [c for c in columns if not any(c in r for r in item.records[:1000])]
+            if lacking:
+                raise RawShapeError(
+                    [
+                        FileProblem(
+                            item.name, None, ", ".join(lacking), "required column(s) missing from the reply"
+                        )
+                    ]
+                )
         defs = ", ".join(f'"{c}" VARCHAR' for c in columns)
         con.execute(f"CREATE OR REPLACE TEMP TABLE {raw} (_origin VARCHAR, _row BIGINT, {defs})")
         rows = [

@@ -142,3 +142,32 @@ def test_an_unknown_old_municipality_code_is_refused(store: StatsStore, tmp_path
         DataFileError, match="'GM0001' is neither a current municipality nor in the merger list"
     ):
         source_load(source_key="politie_47013", files=[broken], store=store)
+
+
+def test_a_merging_update_replaces_only_the_area_periods_it_delivers(
+    loaded: StatsStore, tmp_path: Path
+) -> None:
+    from ivp.stats.constants import RunMode
+
+    update = tmp_path / "update.csv"
+    update.write_text(
+        '"SoortMisdrijf";"RegioS";"Perioden";"GeregistreerdeMisdrijven_1";"Aangiften_2";"Internetaangiften_3"\n'
+        '"1.1.1 ";"GM1641    ";"2023MM01";"5";"5";"0"\n'
+        '"1.1.1 ";"GM1641    ";"2023MM04";"7";"6";"1"\n',
+        encoding="utf-8",
+    )
+    source_load(source_key="politie_47013", files=[update], store=loaded, merge=True, mode=RunMode.LIVE)
+    found = rows(
+        loaded,
+        "crime_code = '1.1.1' AND measure = 'registered_crimes' AND period_code IN ('2023MM01', '2023MM04')",
+    )
+    assert ("GM1641", "1.1.1", "registered_crimes", "2023MM01", 5, False) in found  # revised
+    assert ("GM1641", "1.1.1", "registered_crimes", "2023MM04", 7, False) in found  # added
+    assert ("GM0363", "1.1.1", "registered_crimes", "2023MM01", 216, False) in found  # not delivered: kept
+    assert (
+        rows(
+            loaded,
+            "area_code = 'GM1641' AND crime_code = '0.0.0' AND period_code = '2023MM01' AND measure = 'registered_crimes'",
+        )
+        == []
+    )
