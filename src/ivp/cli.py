@@ -58,6 +58,17 @@ def cmd_setup(args: argparse.Namespace) -> None:
 
     with ProgressBar(label=_("statistics")) as bar:
         runs = bundled_sources_load(progress=bar.update)
+    if settings.IVP_DEMO_ACCOUNTS and not args.no_demo:
+        from ivp.stats.selectors import store_status
+        from ivp.stats.synthetic import demo_cube_load
+
+        if "demo_cube" not in store_status()["sources"]:
+            with ProgressBar(label=_("demonstration data")) as bar:
+                demo = demo_cube_load(progress=bar.update)
+            _write(
+                _("Demonstration data (demonstratiegegevens, synthetic): %(rows)d figures per municipality.")
+                % {"rows": demo.rows_loaded}
+            )
     _write(
         _(
             "Statistics: %(count)d source(s) loaded, %(rows)d figures; "
@@ -444,7 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     setup = sub.add_parser("setup", help=_("migrate the database and load the bundled data"))
-    setup.add_argument("--no-demo", action="store_true", help=_("do not create the local demo accounts"))
+    setup.add_argument(
+        "--no-demo", action="store_true", help=_("no local demo accounts and no demonstration data")
+    )
     setup.add_argument("--data-dir", help=_("folder with the bundled data (default: data/)"))
     setup.set_defaults(func=cmd_setup)
 

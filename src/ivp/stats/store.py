@@ -62,6 +62,7 @@ def duckdb_connect(temp_dir: Path | None = None) -> duckdb.DuckDBPyConnection:
     environment variable IVP_DUCKDB_MEMORY_LIMIT (e.g. `4GB`) caps its memory (DuckDB's default
     is 80 % of the machine's), and IVP_DUCKDB_THREADS its threads."""
     con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")  # ivp shows its own progress
     if temp_dir is not None:
         temp_dir.mkdir(parents=True, exist_ok=True)
         con.execute(f"SET temp_directory = '{temp_dir}'")
