@@ -156,7 +156,7 @@ def share_of_total(
             r.period,
             r.count,
             total_of.get((r.area_code, TOTAL_CODES[classification[r.crime_code]], r.period)),
-        )  # fmt: skip
+        )
         for r in parts.rows
     ]
 
