@@ -86,7 +86,12 @@ OUT_REGION_SERIES = Table(
         "to date at load time so region questions need no join."
     ),
     columns=(
-        Column("region_code", "VARCHAR", "The region's code (NL01, PVxx, RExx, VRxx)."),
+        Column(
+            "region_code",
+            "VARCHAR",
+            "The region's code (NL01, PVxx, RExx, VRxx); for sources published per wijk or buurt also "
+            "the municipality (GMxxxx), summed over its buurten.",
+        ),
         *_IDENTITY[:3],
         *_IDENTITY[4:],
         Column("value_count", "BIGINT", "Sum over the reporting members.", nullable=True),

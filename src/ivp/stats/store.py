@@ -142,6 +142,7 @@ class StatsStore:
             if base is None:
                 base = duckdb.connect(":memory:")
                 base.execute("SET enable_object_cache = true")
+                base.execute("SET enable_progress_bar = false")
                 attach_views(base, folder)
                 _READERS[key] = base
                 while len(_READERS) > KEEP_READERS:

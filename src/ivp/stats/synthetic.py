@@ -94,6 +94,7 @@ def _uniform(key_sql: str) -> str:
 def _connect(work_dir: Path | None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
     if work_dir is not None:
         con.execute(f"SET temp_directory = {_q(str(work_dir))}")
     return con
