@@ -26,7 +26,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from ivp.areas.constants import AreaKind
 from ivp.areas.models import Area, Population
@@ -34,7 +33,7 @@ from ivp.core.errors import DataFileError, FileProblem
 
 from .constants import RunMode, RunStatus
 from .models import IngestRun
-from .services import ProgressCallback, read_mergers
+from .services import ProgressCallback, _Run, read_mergers
 
 KEY = "cbs_population"
 TABLE_ID = "03759NED"
@@ -199,9 +198,4 @@ def population_update(*, client: Any = None, progress: ProgressCallback | None =
 
 
 def _finish(run: IngestRun, status: RunStatus, **fields: Any) -> IngestRun:
-    for key, value in fields.items():
-        setattr(run, key, value)
-    run.status = status
-    run.finished_at = timezone.now()
-    run.save()
-    return run
+    return _Run(run, None).finish(status, **fields)
