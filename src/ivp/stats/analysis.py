@@ -144,7 +144,7 @@ def share_of_total(
     the politie lists, T001161 for CBS), per area and period. The total is never a sum of parts."""
     parts = figures(area_codes=area_codes, crime_codes=crime_codes, first=first, last=last, grain=grain,
                     measure=measure, store=store)  # fmt: skip
-    classification = {r.crime_code: _classification(r) for r in parts.rows}
+    classification = {code: _classification(code) for code in dict.fromkeys(r.crime_code for r in parts.rows)}
     totals_needed = sorted({TOTAL_CODES[c] for c in classification.values()})
     totals = figures(area_codes=area_codes, crime_codes=totals_needed, first=first, last=last, grain=grain,
                      measure=measure, store=store)  # fmt: skip
@@ -161,10 +161,10 @@ def share_of_total(
     ]
 
 
-def _classification(row: FigureRow) -> str:
+def _classification(code: str) -> str:
     from .models import CrimeType
 
-    found = CrimeType.objects.filter(code=row.crime_code).values_list("classification", flat=True)
+    found = CrimeType.objects.filter(code=code).values_list("classification", flat=True)
     kinds = list(found)
     return "cbs" if "cbs" in kinds else ("politie" if "politie" in kinds else kinds[0])
 

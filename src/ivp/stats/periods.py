@@ -108,10 +108,6 @@ def parse_code(code: str) -> Period:
     return Period(int(year), _GRAIN[mark], int(number))
 
 
-def month_of(date: dt.date) -> Period:
-    return Period(date.year, Grain.MONTH, date.month)
-
-
 def parse_bound(text: str, *, end: bool = False) -> Period:
     """A `--from`/`--to` bound: `2012` or `2012-03`, as a month (a year's first or last month)."""
     match = _BOUND.match(text.strip())

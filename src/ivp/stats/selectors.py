@@ -138,12 +138,6 @@ def crime_types_get(*, codes: Sequence[str], classification: str | None = None) 
     return result
 
 
-def _members(area: Area) -> list[str]:
-    if area.kind == AreaKind.MUNICIPALITY:
-        return [area.code]
-    return list(area.members.values_list("code", flat=True))
-
-
 def _members_of(areas: Sequence[Area]) -> dict[str, list[str]]:
     """The member municipalities of each area (a municipality is its own member), in one query."""
     result: dict[str, list[str]] = {a.code: [] for a in areas if a.kind != AreaKind.MUNICIPALITY}

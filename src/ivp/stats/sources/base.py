@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -423,7 +423,3 @@ def prepare_context_tables(con: duckdb.DuckDBPyConnection, context: LoadContext)
         if values[0]:  # one statement per table, not one per row
             unnest = ", ".join("unnest(?)" for _v in values)
             con.execute(f"INSERT INTO {name} SELECT {unnest}", values)
-
-
-def records_from_rows(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(r) for r in rows]

@@ -6,20 +6,12 @@ import json
 
 import pytest
 from django.conf import settings
-from django.utils import translation
 
-from ivp.cli import main
+from ivp.core.tests.test_cli import run
 from ivp.stats.sources.politie import NATIONAL_YEARLY_FILE
 from ivp.stats.store import StatsStore
 
 pytestmark = pytest.mark.django_db
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    with translation.override("nl"):
-        code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_figures_for_the_netherlands_equal_the_bundled_national_source(
