@@ -10,6 +10,7 @@ ivp manage ARGS...                     any Django management command
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -444,6 +445,25 @@ def cmd_figures(args: argparse.Namespace) -> None:
 
 # --- entry point --------------------------------------------------------------------------
 
+APP_CLIS: tuple[str, ...] = ()
+"""Apps that add their own commands: each module has `register(commands: Commands)`."""
+
+
+class Commands:
+    """The `ivp` subcommands, for apps to add theirs to (see APP_CLIS)."""
+
+    def __init__(self, top: Any) -> None:
+        self.top = top
+        self._groups: dict[str, Any] = {}
+
+    def group(self, name: str, help_text: str = "") -> Any:
+        """The subparsers of `ivp NAME …`, made on first use (e.g. `report`, `plan`)."""
+        if name not in self._groups:
+            parser = self.top.add_parser(name, help=help_text)
+            self._groups[name] = parser.add_subparsers(dest=f"{name}_command", required=True)
+        return self._groups[name]
+
+
 
 def build_parser() -> argparse.ArgumentParser:
     from django.utils.translation import gettext as _
@@ -502,6 +522,10 @@ def build_parser() -> argparse.ArgumentParser:
     fig.add_argument("--source", help=_("use this source only"))
     fig.add_argument("--format", choices=FORMATS, default="table")
     fig.set_defaults(func=cmd_figures)
+
+    commands = Commands(sub)
+    for module in APP_CLIS:
+        importlib.import_module(module).register(commands)
 
     manage = sub.add_parser("manage", help=_("run a Django management command"))
     manage.add_argument("args", nargs=argparse.REMAINDER)
