@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ivp.accounts",
     "ivp.areas",
     "ivp.stats",
+    "ivp.explorer",
+    "ivp.plans",
 ]
 
 MIDDLEWARE = [
