@@ -21,6 +21,9 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("IVP_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("IVP_HSTS_SECONDS", "31536000"))
+# Every subdomain of a municipal or network domain is expected on HTTPS; switch off when not.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("IVP_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("IVP_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -7,7 +7,12 @@
       if (!source || typeof vegaEmbed === "undefined") return;
       el.dataset.drawn = "1";
       var spec = JSON.parse(source.textContent);
-      vegaEmbed(el, spec, { actions: false, renderer: "svg" }).then(function (result) {
+      // ast: Vega's expression interpreter instead of new Function (the content security policy
+      // forbids eval); no injected <style> elements (likewise): their rules are in charts.css.
+      vegaEmbed(el, spec, {
+        actions: false, renderer: "svg", ast: true, defaultStyle: false,
+        tooltip: { disableDefaultStyle: true },
+      }).then(function (result) {
         var svg = el.querySelector("svg");
         if (svg) { svg.setAttribute("aria-hidden", "true"); svg.setAttribute("focusable", "false"); }
       }).catch(function (err) { el.textContent = String(err); });
