@@ -16,6 +16,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ivp.accounts.access import AnyUser, require_change
 from ivp.accounts.models import Organisation, User
@@ -45,6 +46,45 @@ EDITABLE_ITEMS: tuple[type[PlanItem], ...] = (SafetyField, Theme, Partner, Portf
 
 class EditConflict(IvpError):
     """Someone else changed the item after the user opened it; nothing was written."""
+
+
+class ItemInvalid(ValidationFailed):
+    """ValidationFailed that also tells which field each problem is about, so that a form can
+    show it next to the field. `by_field` maps a model field name (or "__all__") to messages."""
+
+    def __init__(self, problems: list[str], by_field: dict[str, list[str]]) -> None:
+        super().__init__(problems)
+        self.by_field = by_field
+
+
+# Readable reasons for the database rules, shown instead of "constraint X is violated":
+# constraint name -> (field the problem belongs to, message).
+CONSTRAINT_PROBLEMS: dict[str, tuple[str, Any]] = {
+    "plan_end_not_before_start": ("end_year", gettext_lazy("The last year cannot be before the first year.")),
+    "plan_at_most_ten_years": ("end_year", gettext_lazy("A plan covers at most ten years.")),
+    "plan_start_year_plausible": ("start_year", gettext_lazy("Give a year between 2000 and 2100.")),
+    "plan_adopted_has_date": ("adopted_on", gettext_lazy("An adopted plan needs the date of adoption.")),
+    "safetyfield_unique_code": ("code", gettext_lazy("This plan already has a safety field with this code.")),
+    "theme_unique_code": ("code", gettext_lazy("This plan already has a theme with this code.")),
+    "partner_unique_name": ("name", gettext_lazy("This plan already has a partner with this name.")),
+    "portfolioholder_unique_name": (
+        "name",
+        gettext_lazy("This plan already has a portfolio holder with this name."),
+    ),
+    "indicator_unique_code": ("code", gettext_lazy("This plan already has an indicator with this code.")),
+    "indicator_target_has_value": ("target_value", gettext_lazy("A target needs a value.")),
+    "indicator_target_needs_baseline_year": (
+        "baseline_year",
+        gettext_lazy("A target needs a baseline: give at least the baseline year."),
+    ),
+    "indicator_baseline_has_year": ("baseline_year", gettext_lazy("A baseline value needs its year.")),
+    "indicator_linked_only_police": (
+        "stats_crime_code",
+        gettext_lazy("Only an indicator with source police can be linked to a police crime type."),
+    ),
+    "indicatorvalue_year_plausible": ("year", gettext_lazy("Give a year between 2000 and 2100.")),
+    "action_year_plausible": ("year", gettext_lazy("Give a year between 2000 and 2100.")),
+}
 
 
 def _user(actor: AnyUser) -> User | None:
@@ -83,20 +123,35 @@ def revision_append(
     )
 
 
-def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
+def _label(obj: models.Model, field: str) -> str:
     try:
-        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=True)
+        return str(getattr(obj._meta.get_field(field), "verbose_name", field))
+    except FieldDoesNotExist:
+        return field
+
+
+def _full_clean(obj: models.Model, exclude: list[str] | None = None) -> None:
+    """Validate fields and database rules; raise ItemInvalid naming the field of each problem."""
+    by_field: dict[str, list[str]] = {}
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=True, validate_constraints=False)
     except ValidationError as error:
-        problems: list[str] = []
         for field, messages in error.message_dict.items():
-            label = field
-            if field != "__all__":
-                try:
-                    label = str(getattr(obj._meta.get_field(field), "verbose_name", field))
-                except FieldDoesNotExist:  # a constraint's name instead of a field
-                    label = field
-            problems.extend(f"{label}: {m}" if field != "__all__" else m for m in messages)
-        raise ValidationFailed(problems) from error
+            by_field.setdefault(field, []).extend(messages)
+    for constraint in obj._meta.constraints:
+        try:
+            constraint.validate(type(obj), obj, exclude=set(exclude or []) | set(by_field))  # type: ignore[attr-defined]
+        except ValidationError as error:
+            field, message = CONSTRAINT_PROBLEMS.get(constraint.name, ("__all__", None))
+            messages = [str(message)] if message is not None else list(error.messages)
+            by_field.setdefault(field, []).extend(messages)
+    if by_field:
+        problems = [
+            m if field == "__all__" else f"{_label(obj, field)}: {m}"
+            for field, messages in by_field.items()
+            for m in messages
+        ]
+        raise ItemInvalid(problems, by_field)
 
 
 @transaction.atomic
@@ -118,7 +173,7 @@ def plan_create(
     if any(not a.is_municipality for a in municipalities):
         problems.append(_("Only municipalities can take part in a plan."))
     if problems:
-        raise ValidationFailed(problems)
+        raise ItemInvalid(problems, {"municipalities": problems})
     plan = Plan(organisation=organisation, title=title, start_year=start_year, end_year=end_year)
     _full_clean(plan)
     plan.save()
@@ -290,7 +345,8 @@ def plan_status_set(
     data: dict[str, Any] = {"status": status}
     if status == PlanStatus.ADOPTED:
         if adopted_on is None:
-            raise ValidationFailed([_("An adopted plan needs the date of adoption.")])
+            message = _("An adopted plan needs the date of adoption.")
+            raise ItemInvalid([message], {"adopted_on": [message]})
         data |= {"adopted_on": adopted_on, "adopted_by": adopted_by}
     elif status == PlanStatus.DRAFT:
         data |= {"adopted_on": None, "adopted_by": ""}

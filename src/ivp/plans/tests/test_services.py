@@ -1,18 +1,34 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from ivp.core.errors import AccessDenied, ValidationFailed
 from ivp.plans.access import plan_can_view
 from ivp.plans.constants import Direction, IndicatorSource, IndicatorUnit, PlanStatus, TargetComparator
 from ivp.plans.models import Indicator, IndicatorValue, PlanRevision, Theme
-from ivp.plans.services import EditConflict, indicator_value_add, item_create, item_update, plan_status_set
+from ivp.plans.services import (
+    EditConflict,
+    ItemInvalid,
+    indicator_value_add,
+    item_create,
+    item_update,
+    plan_status_set,
+)
 
 from .factories import plan_world
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """The messages below are matched in English (the interface default is Dutch)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_new_plan_starts_from_the_five_kbv_fields_and_records_its_creation() -> None:
@@ -92,3 +108,26 @@ def test_a_target_without_a_value_is_refused_with_the_reason() -> None:
             "direction": Direction.DOWN, "target_comparator": TargetComparator.AT_MOST,
         })  # fmt: skip
     assert not Indicator.objects.filter(plan=world.plan).exists()
+
+
+def test_refusals_name_the_field_of_each_problem_and_explain_database_rules_in_words() -> None:
+    world = plan_world()
+    with pytest.raises(ItemInvalid) as refused:
+        item_create(actor=world.editor, plan=world.plan, model=Indicator, data={
+            "code": "I9", "name": "", "source": IndicatorSource.SURVEY, "unit": IndicatorUnit.MARK,
+            "direction": Direction.UP, "baseline_value": Decimal("7"), "target_comparator": TargetComparator.AT_LEAST,
+            "stats_crime_code": "1.1.1",
+        })  # fmt: skip
+    by_field = refused.value.by_field
+    assert by_field["name"] == ["This field cannot be blank."]
+    assert by_field["target_value"] == ["A target needs a value."]
+    assert by_field["baseline_year"] == ["A target needs a baseline: give at least the baseline year."]
+    assert by_field["stats_crime_code"] == [
+        "Only an indicator with source police can be linked to a police crime type."
+    ]
+    assert "target value: A target needs a value." in refused.value.problems
+    assert not any("violated" in p for p in refused.value.problems)
+    with pytest.raises(ItemInvalid) as duplicate:
+        item_create(actor=world.editor, plan=world.plan, model=Theme,
+                    data={"field": world.plan.fields.get(code="1"), "code": "1.1", "name": "Dubbel"})  # fmt: skip
+    assert duplicate.value.by_field == {"code": ["This plan already has a theme with this code."]}
