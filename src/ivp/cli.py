@@ -78,6 +78,14 @@ def cmd_setup(args: argparse.Namespace) -> None:
         % {"count": len(runs), "rows": sum(r.rows_loaded for r in runs)}
     )
     if settings.IVP_DEMO_ACCOUNTS and not args.no_demo:
+        from ivp.plans.importing import example_plans_load
+
+        loads = example_plans_load(data_dir=Path(args.data_dir or settings.DATA_DIR))
+        created = sum(load.created for load in loads)
+        _write(
+            _("Example plans (fictional): %(created)d imported, %(present)d already present.")
+            % {"created": created, "present": len(loads) - created}
+        )
         for account in demo_accounts_create():
             _write(
                 _("Demo account: user '%(user)s', password '%(password)s' (%(description)s).")
@@ -445,7 +453,7 @@ def cmd_figures(args: argparse.Namespace) -> None:
 
 # --- entry point --------------------------------------------------------------------------
 
-APP_CLIS: tuple[str, ...] = ()
+APP_CLIS: tuple[str, ...] = ("ivp.plans.cli",)
 """Apps that add their own commands: each module has `register(commands: Commands)`."""
 
 
