@@ -111,3 +111,13 @@ def test_a_newer_format_version_is_refused_in_dutch(
     bad.write_text("format: ivp-plan\nformat_version: 7\n", encoding="utf-8")
     code, _out, err = run(capsys, "plan", "import", str(bad))
     assert code == 2 and "formaatversie 7" in err
+
+
+def test_import_of_a_file_over_2_mb_is_refused_unread(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    huge = tmp_path / "huge.yaml"
+    huge.write_bytes(b"format: ivp-plan\n# " + b"x" * (3 * 1024 * 1024) + b"\n")
+    code, _out, err = run(capsys, "plan", "import", str(huge))
+    assert code == 2 and "groter dan 2 MB" in err
+    assert not Plan.objects.exists()
