@@ -453,7 +453,7 @@ def cmd_figures(args: argparse.Namespace) -> None:
 
 # --- entry point --------------------------------------------------------------------------
 
-APP_CLIS: tuple[str, ...] = ("ivp.plans.cli",)
+APP_CLIS: tuple[str, ...] = ("ivp.plans.cli", "ivp.veiligheidsbeeld.cli")
 """Apps that add their own commands: each module has `register(commands: Commands)`."""
 
 
