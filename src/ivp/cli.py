@@ -453,7 +453,13 @@ def cmd_figures(args: argparse.Namespace) -> None:
 
 # --- entry point --------------------------------------------------------------------------
 
-APP_CLIS: tuple[str, ...] = ("ivp.plans.cli", "ivp.veiligheidsbeeld.cli")
+APP_CLIS: tuple[str, ...] = (
+    "ivp.plans.cli",
+    "ivp.api.cli",
+    "ivp.reports.cli",
+    "ivp.veiligheidsbeeld.cli",
+    "ivp.ops.cli",
+)
 """Apps that add their own commands: each module has `register(commands: Commands)`."""
 
 
@@ -470,7 +476,6 @@ class Commands:
             parser = self.top.add_parser(name, help=help_text)
             self._groups[name] = parser.add_subparsers(dest=f"{name}_command", required=True)
         return self._groups[name]
-
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "ivp.api",
+    "ivp.ops",
 ]
 
 MIDDLEWARE = [
