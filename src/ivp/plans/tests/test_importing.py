@@ -104,7 +104,7 @@ def as_bytes(data: dict[str, Any]) -> bytes:
 
 
 def row_counts() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in PLAN_TABLES}
+    return {model.__name__: model._default_manager.count() for model in PLAN_TABLES}
 
 
 def problems_of(content: bytes, **kwargs: Any) -> list[str]:
