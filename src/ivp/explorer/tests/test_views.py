@@ -1,0 +1,125 @@
+"""The explorer page, its downloads and saved views through Django's test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from ivp.accounts.constants import Role
+from ivp.accounts.models import Membership, Organisation, User
+from ivp.core.errors import AccessDenied, ValidationFailed
+from ivp.explorer.models import SavedView
+from ivp.explorer.services import saved_view_create, saved_view_delete
+from ivp.stats.store import StatsStore
+
+pytestmark = pytest.mark.django_db
+
+VIEW = (
+    "area=GM0935&area=GM0917&area=GM1641&area=RE10&crime=1.1.1&from=2021&to=2023&grain=year"
+    "&measure=per_1000&chart=line"
+)
+
+
+def _user(name: str, role: Role | None) -> User:
+    user = User.objects.create_user(username=name, password="pw")
+    if role is not None:
+        organisation = Organisation.objects.get(name="Gemeente Maasgouw")
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def test_the_page_without_a_query_shows_the_form_only(client: Client, demo_store: StatsStore) -> None:
+    response = client.get("/explorer/")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="explorer-form"' in html and 'id="result-table"' not in html
+    assert 'value="2019"' in html and 'value="2023"' in html  # the last five years of the loaded data
+
+
+def test_the_page_shows_table_chart_map_sources_and_the_demo_notice(
+    client: Client, demo_store: StatsStore
+) -> None:
+    response = client.get(f"/explorer/?{VIEW}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert html.count('<tr class="utrecht-table__row"><td class="utrecht-table__cell">') >= 12
+    assert 'id="demo-notice"' in html and "DEMO-47013NED" in html and "2024-03-01" in html
+    assert "ivp-chart" in html and "ivp-map" in html and "gemeenten-2023.topo.json" in html
+    assert "Gemeentegrenzen van 2023" in html and "Elke gekozen gemeente heeft een vorm." in html
+
+
+def test_a_query_in_another_spelling_redirects_to_the_one_canonical_link(
+    client: Client, demo_store: StatsStore
+) -> None:
+    response = client.get("/explorer/?area=Maastricht%2C+gm0917&area=GM1641&area=RE10&area=&crime=1.1.1"
+                          "&from=2021&to=2023&grain=year&measure=per_1000")  # fmt: skip
+    assert response.status_code == 302 and response["Location"] == f"/explorer/?{VIEW}"
+
+
+def test_a_bad_query_gives_the_form_with_messages_not_a_server_error(
+    client: Client, demo_store: StatsStore
+) -> None:
+    response = client.get(
+        "/explorer/?area=GM9999&area=GM0935&crime=1.1.1&from=20x1&to=2023&grain=year&measure=count"
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_area">Gebieden</a>' in html and "GM9999" in html and 'href="#id_from">Van</a>' in html
+    assert 'id="area-GM0935" checked' in html  # what was right stays chosen
+    assert 'value="GM9999"' in html  # what was wrong stays in the box, to be corrected
+
+
+@pytest.mark.parametrize(("suffix", "kind"), [("csv", "text/csv"), ("xlsx", "spreadsheetml")])
+def test_downloads_are_attachments_of_the_view(
+    client: Client, demo_store: StatsStore, suffix: str, kind: str
+) -> None:
+    response = client.get(f"/explorer/download.{suffix}?{VIEW}")
+    assert response.status_code == 200 and kind in response["Content-Type"]
+    assert response["Content-Disposition"].startswith('attachment; filename="ivp-verkenner-')
+    assert client.get(f"/explorer/download.{suffix}?area=GM9999").status_code == 400
+
+
+def test_the_boundaries_are_served_from_the_bundled_file(client: Client) -> None:
+    response = client.get("/explorer/boundaries/gemeenten-2023.topo.json")
+    assert response.status_code == 200 and b'"gm_features"' in b"".join(response.streaming_content)
+
+
+def test_an_editor_saves_and_deletes_a_view_of_their_own(client: Client, demo_store: StatsStore) -> None:
+    client.force_login(_user("editor", Role.EDITOR))
+    response = client.post("/explorer/views/", {"name": "Limburg inbraak", "query": VIEW})
+    assert response.status_code == 302 and response["Location"] == f"/explorer/?{VIEW}"
+    saved = SavedView.objects.get()
+    assert (saved.name, saved.query) == ("Limburg inbraak", VIEW)
+    html = client.get(f"/explorer/?{VIEW}").content.decode()
+    assert "Limburg inbraak" in html and 'id="saved-view-name"' in html
+    response = client.post(f"/explorer/views/{saved.pk}/delete/", {"next": "https://elsewhere.example/"})
+    assert response["Location"] == "/explorer/" and not SavedView.objects.exists()
+
+
+def test_nobody_sees_or_deletes_someone_elses_view(client: Client, demo_store: StatsStore) -> None:
+    owner, other = _user("owner", Role.EDITOR), _user("other", Role.EDITOR)
+    saved = saved_view_create(actor=owner, name="Mine", query=VIEW)
+    client.force_login(other)
+    assert "Mine" not in client.get("/explorer/").content.decode()
+    assert client.post(f"/explorer/views/{saved.pk}/delete/").status_code == 404
+    with pytest.raises(AccessDenied):
+        saved_view_delete(actor=other, saved_view=saved)
+    assert SavedView.objects.filter(pk=saved.pk).exists()
+
+
+def test_a_viewer_sees_no_save_form_and_cannot_post_one(client: Client, demo_store: StatsStore) -> None:
+    client.force_login(_user("viewer", Role.VIEWER))
+    html = client.get(f"/explorer/?{VIEW}").content.decode()
+    assert 'id="saved-view-name"' not in html and 'id="read-only-note"' in html
+    assert client.post("/explorer/views/", {"name": "x", "query": VIEW}).status_code == 403
+    assert not SavedView.objects.exists()
+
+
+def test_saving_refuses_an_empty_or_duplicate_name_with_reasons(demo_store: StatsStore) -> None:
+    user = _user("editor", Role.EDITOR)
+    saved_view_create(actor=user, name="  Twee   spaties ", query=f"?{VIEW}")
+    assert SavedView.objects.get().name == "Twee spaties" and SavedView.objects.get().query == VIEW
+    with pytest.raises(ValidationFailed) as caught:
+        saved_view_create(actor=user, name="Twee spaties", query=VIEW)
+    assert "Twee spaties" in caught.value.problems[0]
+    with pytest.raises(ValidationFailed):
+        saved_view_create(actor=user, name=" ", query="")
