@@ -1,0 +1,143 @@
+"""Reads the API needs that other apps do not offer as such, built on their selectors.
+
+Visibility of plans and their items always goes through `ivp.plans.access.plans_visible_to`: an
+item of a plan the user may not see is "not found", so its existence does not leak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from ivp.accounts.access import AnyUser
+from ivp.areas.constants import AreaKind
+from ivp.areas.models import Area, Population
+from ivp.areas.selectors import area_by_code, area_regions, municipality_list, population_history, region_list
+from ivp.core.errors import NotFoundError
+from ivp.plans.access import plans_visible_to
+from ivp.plans.models import Indicator, IndicatorValue, Plan, Theme
+from ivp.stats.models import CrimeType
+from ivp.stats.periods import Grain, Period
+
+GRAIN_MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
+
+
+# --- areas ----------------------------------------------------------------------------------
+
+
+def area_list(*, kind: str | None = None, region: Area | None = None) -> QuerySet[Area]:
+    """Areas, optionally of one kind and/or within one region (its member municipalities)."""
+    if region is not None:
+        queryset = municipality_list(region=region)
+        return queryset if kind in (None, AreaKind.MUNICIPALITY) else queryset.none()
+    if kind == AreaKind.MUNICIPALITY:
+        return municipality_list()
+    if kind:
+        return region_list(kinds=[kind]).order_by("kind", "name")
+    return Area.objects.select_related("owner").order_by("kind", "name")
+
+
+@dataclass(frozen=True)
+class AreaDetail:
+    area: Area
+    regions: list[Area]  # of a municipality
+    members: list[Area]  # of a region
+    population: list[Population]
+
+
+def area_detail_get(*, code: str) -> AreaDetail:
+    """An area by code with its regions (a municipality) or members (a region) and population."""
+    area = area_by_code(code=code)
+    if area is None:
+        raise NotFoundError(_("No area '%(code)s'.") % {"code": code})
+    municipality = area.is_municipality
+    return AreaDetail(
+        area=area,
+        regions=area_regions(area=area) if municipality else [],
+        members=[] if municipality else list(municipality_list(region=area)),
+        population=population_history(area=area),
+    )
+
+
+# --- statistics -----------------------------------------------------------------------------
+
+
+def crime_type_list(*, classification: str | None = None) -> QuerySet[CrimeType]:
+    """Crime and nuisance types in the order of their classification's tree (`parent_code`)."""
+    queryset = CrimeType.objects.all()
+    if classification:
+        queryset = queryset.filter(classification=classification)
+    return queryset.order_by("classification", "sort_order", "code")
+
+
+def period_count(*, first: Period, last: Period, grain: Grain) -> int:
+    """How many whole periods of `grain` lie between two months, without listing them (so a
+    request over centuries is counted, and refused, at once)."""
+    start = first.year * 12 + first.number - 1
+    end = last.year * 12 + last.number - 1
+    size = GRAIN_MONTHS[grain]
+    return max(0, (end + 1) // size - (start + size - 1) // size)
+
+
+# --- plans ----------------------------------------------------------------------------------
+
+
+def plan_list(*, user: AnyUser, status: str | None = None) -> QuerySet[Plan]:
+    queryset = plans_visible_to(user=user).select_related("organisation")
+    if status:
+        queryset = queryset.filter(status=status)
+    return queryset.prefetch_related("plan_municipalities__area").order_by("-start_year", "title", "pk")
+
+
+def _values() -> QuerySet[IndicatorValue]:
+    return IndicatorValue.objects.select_related("entered_by").order_by("year", "entered_at", "pk")
+
+
+def plan_get(*, user: AnyUser, pk: int) -> Plan:
+    plan = (
+        plan_list(user=user)
+        .prefetch_related(
+            "fields",
+            Prefetch("themes", queryset=Theme.objects.select_related("field", "municipality")),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("theme", "municipality").prefetch_related(
+                    Prefetch("values", queryset=_values())
+                ),
+            ),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if plan is None:
+        raise NotFoundError(_("No plan %(id)s, or you may not see it.") % {"id": pk})
+    return plan
+
+
+def theme_get(*, user: AnyUser, pk: int) -> Theme:
+    theme = (
+        Theme.objects.select_related("plan", "field", "municipality")
+        .filter(pk=pk, plan__in=plans_visible_to(user=user))
+        .first()
+    )
+    if theme is None:
+        raise NotFoundError(_("No theme %(id)s, or you may not see it.") % {"id": pk})
+    return theme
+
+
+def indicator_get(*, user: AnyUser, pk: int) -> Indicator:
+    indicator = (
+        Indicator.objects.select_related("plan", "theme", "municipality")
+        .prefetch_related(Prefetch("values", queryset=_values()))
+        .filter(pk=pk, plan__in=plans_visible_to(user=user))
+        .first()
+    )
+    if indicator is None:
+        raise NotFoundError(_("No indicator %(id)s, or you may not see it.") % {"id": pk})
+    return indicator
+
+
+def indicator_value_list(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
+    return _values().filter(indicator=indicator)

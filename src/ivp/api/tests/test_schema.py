@@ -1,0 +1,121 @@
+"""The OpenAPI contract: the committed schema is the code's, and the API keeps to it under fuzzing.
+
+The fuzz test runs schemathesis in-process against the WSGI application, over every operation
+of the schema the application serves, signed in as an editor. Half of the generated cases
+address real objects (the plan, a theme, an indicator, GM1641) instead of random ids, so that
+writes reach the services. It fails on any server error (5xx) and on any reply that breaks the
+schema. Its figures are in docs/security.md ("API fuzzing").
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished
+from django.db import close_old_connections
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ivp.api.schema import schema_yaml
+from ivp.api.services import token_create
+from ivp.plans.constants import Direction, IndicatorSource, IndicatorUnit
+from ivp.plans.models import Indicator
+from ivp.plans.services import item_create
+from ivp.plans.tests.factories import PlanWorld
+from ivp.stats.store import StatsStore
+
+pytestmark = pytest.mark.django_db
+
+COMMITTED = Path(__file__).resolve().parents[4] / "docs" / "openapi.yaml"
+EXAMPLES_PER_OPERATION = 40
+# Left out: "a schema-valid request is accepted". Some parameters must name things that exist
+# (an area, a crime type) or meet rules across fields (a target needs a baseline year, a range
+# must hold a whole period, at most MAX_FIGURE_ROWS rows); such requests are refused with 400 by
+# design. Every other check runs, including that schema-invalid requests are refused.
+EXCLUDED_CHECKS = [schemathesis.checks.positive_data_acceptance]
+
+
+def test_the_committed_openapi_schema_is_the_one_the_code_generates() -> None:
+    assert COMMITTED.is_file(), "docs/openapi.yaml is missing: run `ivp api schema -o docs/openapi.yaml`"
+    assert COMMITTED.read_text(encoding="utf-8") == schema_yaml(), (
+        "docs/openapi.yaml differs from the API's schema: run `ivp api schema -o docs/openapi.yaml` "
+        "and commit the result (and describe the change in docs/api.md)"
+    )
+
+
+def _real_ids(world: PlanWorld) -> dict[str, dict[str, Any]]:
+    indicator = item_create(actor=world.editor, plan=world.plan, model=Indicator, data={
+        "code": "I1", "name": "Rapportcijfer", "source": IndicatorSource.SURVEY, "unit": IndicatorUnit.MARK,
+        "direction": Direction.UP})  # fmt: skip
+    theme = world.plan.themes.first()
+    assert theme is not None
+    return {
+        "/areas/{code}": {"code": "GM1641"},
+        "/plans/{id}": {"id": world.plan.pk},
+        "/themes/{id}": {"id": theme.pk},
+        "/indicators/{id}": {"id": indicator.pk},
+        "/indicators/{id}/values": {"id": indicator.pk},
+    }
+
+
+@dataclass
+class Tally:
+    statuses: Counter[int] = field(default_factory=Counter)
+    failures: list[str] = field(default_factory=list)
+
+
+def _fuzz(operation: Any, known: dict[str, Any] | None, headers: dict[str, str], tally: Tally) -> None:
+    """Run the generated cases of one operation; a case breaking a check is recorded, not raised."""
+
+    @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None, derandomize=True,
+              suppress_health_check=list(HealthCheck))  # fmt: skip
+    @given(case=operation.as_strategy(), use_real=st.booleans())
+    def run(case: schemathesis.Case, use_real: bool) -> None:
+        if known and use_real:
+            case.path_parameters = dict(known)
+        try:
+            response = case.call_and_validate(headers=headers, excluded_checks=EXCLUDED_CHECKS)
+        except (AssertionError, BaseExceptionGroup) as error:
+            response = case.call(headers=headers)
+            tally.failures.append(
+                f"{case.method} {case.formatted_path} -> {response.status_code}: {error}"[:3000]
+            )
+        tally.statuses[response.status_code] += 1
+
+    run()
+
+
+def test_schemathesis_finds_no_server_error_and_no_reply_outside_the_schema(
+    world: PlanWorld, bundled_store: StatsStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.ERROR, logger="django.request")  # thousands of expected 4xx warnings
+    real = _real_ids(world)
+    _token, key = token_create(user=world.editor)
+    headers = {"Authorization": f"Token {key}", "Accept-Language": "en"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/schema", WSGIHandler())
+    tally = Tally()
+    operations = 0
+    request_finished.disconnect(close_old_connections)  # keep the test's transaction open, as Client does
+    try:
+        for result in schema.get_all_operations():
+            operation = result.ok()
+            operations += 1
+            _fuzz(operation, real.get(operation.path.removeprefix("/api/v1")), headers, tally)
+    finally:
+        request_finished.connect(close_old_connections)
+
+    statuses = tally.statuses
+    cases = sum(statuses.values())
+    print(
+        f"\nschemathesis: {operations} operations, {cases} cases, statuses {dict(sorted(statuses.items()))}"
+    )
+    assert operations >= 11 and cases >= operations * 10
+    assert not [s for s in statuses if s >= 500], f"server errors: {statuses}"
+    assert not tally.failures, "\n\n".join(tally.failures[:10])
