@@ -23,16 +23,17 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ivp.accounts.access import organisations_changeable_by
 from ivp.areas.models import Area
-from ivp.core.errors import AccessDenied, ValidationFailed
+from ivp.core.errors import AccessDenied, NotFoundError, ValidationFailed
 
-from . import services
-from .access import plan_can_change, plan_can_view, plans_visible_to
+from . import selectors, services
+from .access import plan_can_change
 from .constants import PlanStatus
 from .forms import (
     ActionForm,
@@ -73,10 +74,10 @@ KEPT_INPUT = gettext_lazy(
 
 def _visible_plan(request: HttpRequest, plan_id: int) -> Plan:
     """The plan, or 404 when it does not exist or the user may not see it (a private draft)."""
-    plan = Plan.objects.select_related("organisation").filter(pk=plan_id).first()
-    if plan is None or not plan_can_view(user=request.user, plan=plan):
-        raise Http404(_("No such plan."))
-    return plan
+    try:
+        return selectors.plan_get(plan=plan_id, user=request.user)
+    except NotFoundError as exc:
+        raise Http404(_("No such plan.")) from exc
 
 
 def _changeable_plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -166,11 +167,7 @@ def _form_page(
 @login_required
 @require_GET
 def plan_list_view(request: HttpRequest) -> HttpResponse:
-    plans = (
-        plans_visible_to(user=request.user)
-        .select_related("organisation")
-        .prefetch_related("plan_municipalities__area")
-    )
+    plans = selectors.plan_list(user=request.user)
     municipality = None
     code = request.GET.get("municipality", "").strip().upper()
     if code:
@@ -180,7 +177,7 @@ def plan_list_view(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(plan_municipalities__area=municipality)
     can_create = bool(organisations_changeable_by(user=request.user))
     context = {
-        "plans": plans.order_by("-start_year", "title"),
+        "plans": plans,
         "municipality": municipality,
         "can_create": can_create,
     }
@@ -457,7 +454,7 @@ def item_edit_view(request: HttpRequest, plan_id: int, kind: str, item_id: int) 
         if saved:
             messages.success(request, _("“%(item)s” was saved.") % {"item": item})
             return redirect(_back(plan, spec))
-    title = _("Edit %(kind)s %(item)s") % {"kind": spec.noun, "item": item}
+    title = capfirst(_("Edit %(kind)s %(item)s") % {"kind": spec.noun, "item": item})
     delete_url = reverse("plans:item-delete", kwargs={"plan_id": plan.pk, "kind": kind, "item_id": item.pk})
     delete_label = _("Delete this %(kind)s") % {"kind": spec.noun}
     return _form_page(request, form, title=title, back=_back(plan, spec), plan=plan, conflict=conflict,
