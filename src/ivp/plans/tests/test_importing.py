@@ -17,7 +17,7 @@ from ivp.core.errors import AccessDenied, DataFileError
 from ivp.plans import models as plan_models
 from ivp.plans.constants import ChangeKind
 from ivp.plans.importing import plan_import
-from ivp.plans.plan_file import MAX_FILE_BYTES
+from ivp.plans.plan_file import MAX_FILE_BYTES, MAX_NODES
 from ivp.plans.serialization import dump_yaml, plan_to_dict
 from ivp.plans.tests.factories import plan_world
 
@@ -263,8 +263,17 @@ def test_a_huge_file_is_refused_unread() -> None:
 
 
 def test_deep_nesting_is_refused() -> None:
-    (problem,) = problems_of(b"plan: " + b"[" * 5000 + b"]" * 5000 + b"\n")
+    (problem,) = problems_of(b"plan: " + b"[" * 30 + b"]" * 30 + b"\n")
     assert "Nested deeper than 20 levels" in problem
+    # far deeper: libyaml (when present) stops it even earlier, while scanning
+    (problem,) = problems_of(b"plan: " + b"[" * 5000 + b"]" * 5000 + b"\n")
+    assert "Nested deeper than 20 levels" in problem or "maximum nesting depth" in problem
+
+
+def test_a_file_with_more_values_than_any_plan_is_refused_before_it_is_built() -> None:
+    items = "".join(f"- {i}\n" for i in range(MAX_NODES + 10))
+    (problem,) = problems_of(f"format: ivp-plan\nformat_version: 1\nfields:\n{items}".encode())
+    assert f"More than {MAX_NODES} values" in problem
 
 
 def test_python_objects_are_never_built() -> None:
