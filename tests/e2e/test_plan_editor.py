@@ -173,6 +173,20 @@ def test_an_editor_writes_a_priority_and_an_indicator_with_a_target_and_sees_its
     page.goto(overview)
     screenshot(page, "plan", tmp_path)
 
+    # The other kinds of form: radio buttons (status), checkboxes (portfolio holder), a deletion.
+    for path in (f"/plans/{plan.pk}/status/", f"/plans/{plan.pk}/holders/new/",
+                 f"/plans/{plan.pk}/indicators/{indicator.pk}/delete/"):  # fmt: skip
+        page.goto(f"{site}{path}")
+        axe_check(page)
+    page.goto(f"{site}/plans/{plan.pk}/status/")
+    page.check("#id_status_1")  # adopted
+    submit(page)  # without a date
+    assert (
+        "Vastgesteld op: Een vastgesteld plan heeft de datum" in page.locator("#error-summary").inner_text()
+    )
+    axe_check(page)
+    page.goto(overview)
+
     # The history names the change and shows the earlier version.
     with page.expect_navigation():
         page.locator("main a", has_text="Geschiedenis").click()

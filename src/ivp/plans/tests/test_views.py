@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 from decimal import Decimal
 from typing import Any
 
@@ -31,7 +32,7 @@ def client_for(user: Any) -> Client:
 def text_of(response: Any) -> str:
     """The page's visible text, roughly: tags removed, whitespace collapsed."""
     html = response.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    return unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html)))
 
 
 def url(name: str, world: PlanWorld, **kwargs: Any) -> str:
@@ -358,3 +359,34 @@ def test_manual_indicator_values_by_a_viewer_are_refused() -> None:
     assert 'name="value"' not in client.get(values_url).content.decode()
     assert client.post(values_url, {"year": "2024", "value": "7", "source": "x"}).status_code == 403
     assert not IndicatorValue.objects.filter(indicator=indicator).exists()
+
+
+def test_portfolio_holders_with_themes_and_actions_per_year_are_added_and_shown() -> None:
+    world = plan_world()
+    client = client_for(world.editor)
+    themes = list(Theme.objects.filter(plan=world.plan, code__in=["3.1", "5.2"]))
+    response = client.post(url("item-create", world, kind="holders"), {
+        "name": "J. de Vries", "office": "burgemeester", "themes": [t.pk for t in themes], "position": "0",
+    })  # fmt: skip
+    assert response.status_code == 302
+    holder = world.plan.portfolio_holders.get()
+    assert sorted(t.code for t in holder.themes.all()) == ["3.1", "5.2"]
+    form = client.get(url("item-edit", world, kind="holders", item_id=holder.pk)).content.decode()
+    assert "<fieldset" in form and "<legend" in form  # the themes are a group of checkboxes
+    response = client.post(url("item-edit", world, kind="holders", item_id=holder.pk), {
+        "version": holder.version, "name": "J. de Vries", "office": "burgemeester", "themes": [themes[0].pk],
+    })  # fmt: skip
+    assert response.status_code == 302
+    assert [t.code for t in holder.themes.all()] == [themes[0].code]
+    client.post(url("item-create", world, kind="actions"), {
+        "year": "2025", "theme": themes[1].pk, "title": "Weerbaarheidstraining ondernemers",
+        "lead_party": "Gemeente", "partners": "Politie, RIEC", "timing": "Q2 2025", "status": "planned",
+    })  # fmt: skip
+    page = text_of(client.get(url("detail", world)))
+    assert "J. de Vries burgemeester" in page
+    assert "Acties in 2025" in page and "Weerbaarheidstraining ondernemers" in page and "Gepland" in page
+    changes = text_of(client.get(url("history", world)))
+    assert (
+        "thema's : 3.1 Jeugdoverlast; 5.2 Ondermijning en georganiseerde criminaliteit → 3.1 Jeugdoverlast"
+        in changes
+    )
