@@ -150,7 +150,7 @@ class Theme(PlanItem):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="themes")
     field = models.ForeignKey(
-        SafetyField, verbose_name=_("safety field"), on_delete=models.PROTECT, related_name="themes"
+        SafetyField, verbose_name=_("safety field"), on_delete=models.RESTRICT, related_name="themes"
     )
     code = models.CharField(_("code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)

@@ -268,7 +268,7 @@ def item_delete(*, actor: AnyUser, item: models.Model, expected_version: int) ->
     label = str(item)
     try:
         item.delete()
-    except models.ProtectedError as error:
+    except (models.ProtectedError, models.RestrictedError) as error:
         raise ValidationFailed(
             [
                 _("“%(item)s” is still in use (e.g. by themes of this field) and cannot be deleted.")

@@ -131,3 +131,16 @@ def test_refusals_name_the_field_of_each_problem_and_explain_database_rules_in_w
         item_create(actor=world.editor, plan=world.plan, model=Theme,
                     data={"field": world.plan.fields.get(code="1"), "code": "1.1", "name": "Dubbel"})  # fmt: skip
     assert duplicate.value.by_field == {"code": ["This plan already has a theme with this code."]}
+
+
+def test_a_whole_plan_can_be_deleted_but_a_field_in_use_cannot() -> None:
+    from ivp.plans.models import Plan, SafetyField
+    from ivp.plans.services import item_delete
+
+    world = plan_world()
+    field = SafetyField.objects.get(plan=world.plan, code="5")
+    with pytest.raises(ValidationFailed, match="still in use"):
+        item_delete(actor=world.editor, item=field, expected_version=field.version)
+    assert SafetyField.objects.filter(pk=field.pk).exists()
+    world.plan.delete()
+    assert not Plan.objects.filter(pk=world.plan.pk).exists()
