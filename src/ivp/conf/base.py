@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "ivp.stats",
     "ivp.explorer",
     "ivp.plans",
+    "ivp.networks",
     "ivp.reports",
     "ivp.veiligheidsbeeld",
     "rest_framework",
