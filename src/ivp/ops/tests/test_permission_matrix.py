@@ -1,0 +1,420 @@
+"""The permission matrix: every role x own/other organisation x every URL x every method.
+
+The URLs are read from the project's URL configuration, so a page or endpoint added later is
+tried without anyone remembering to. Each URL parameter is filled from real objects by the
+registry below (`FILLERS`): an object of the own organisation and one of another; a new
+parameter name that the registry cannot fill fails `test_every_url_parameter_can_be_filled`.
+
+For each request the matrix asserts:
+- never a server error (500);
+- an unsafe method (POST, PUT, PATCH, DELETE) changes nothing in the database for a user who
+  may not change that organisation's data (anonymous users, viewers, changing roles on the
+  other organisation's objects, everyone but superusers in the admin): a fingerprint of row
+  counts, latest timestamps and version sums is compared before and after;
+- the other organisation's draft plan, its user's saved view, and (for outsiders) the own
+  draft plan never appear in a response body (unique marker strings), and a plan URL of the
+  other organisation's draft never answers 200 to anyone but a superuser.
+Every request runs in a savepoint that is rolled back, so all requests see the same state.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import F
+from django.http import HttpRequest, HttpResponse
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, path
+
+from ivp.accounts.constants import Role
+from ivp.accounts.models import Organisation, User
+from ivp.accounts.tests.factories import MembershipFactory, UserFactory
+from ivp.areas.models import Area
+from ivp.areas.selectors import area_get
+from ivp.areas.services import group_create
+from ivp.core.audit import audit_record
+from ivp.plans.models import Indicator, Plan, Theme
+from ivp.plans.services import plan_create
+from ivp.stats.models import IngestRun
+
+pytestmark = pytest.mark.django_db
+
+OWN_DRAFT = "MARKER-OWN-DRAFT-7f3a"
+OTHER_DRAFT = "MARKER-OTHER-DRAFT-9c1e"
+OTHER_PRIVATE = "MARKER-OTHER-SAVEDVIEW-4b2d"
+OTHER_GROUP = "MARKER-OTHER-GROUP-5e8a"
+UNSAFE = ("post", "put", "patch", "delete")
+ROLES = ("anonymous", "viewer", "editor", "network_coordinator", "administrator", "superuser")
+# Writes that are not a change of the application's data: sessions and login bookkeeping.
+UNTRACKED_TABLES = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+# Responses to these may legitimately write (e.g. a failed login is counted).
+LOGIN_AND_LANGUAGE = {"accounts:login", "accounts:logout", "set_language"}
+
+
+# --- the URL walk --------------------------------------------------------------------------
+
+_PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>|\(\?P<(?P<regex_name>[^>]+)>[^)]*\)")
+
+
+@dataclass(frozen=True)
+class Route:
+    pattern: str
+    name: str
+
+    @property
+    def params(self) -> list[str]:
+        return [m.group("name") or m.group("regex_name") for m in _PARAM.finditer(self.pattern)]
+
+    def build(self, values: dict[str, str]) -> str:
+        def fill(m: re.Match[str]) -> str:
+            return values[m.group("name") or m.group("regex_name")]
+
+        url = _PARAM.sub(fill, self.pattern)
+        return "/" + url.replace("^", "").replace("$", "").replace("\\", "")
+
+
+def _walk(patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = "") -> Iterator[Route]:
+    for pattern in patterns:
+        text = str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + text, ns)
+        else:
+            yield Route(prefix + text, f"{namespace}{pattern.name}" if pattern.name else "")
+
+
+def routes() -> list[Route]:
+    return sorted(set(_walk(get_resolver().url_patterns)), key=lambda r: (r.pattern, r.name))
+
+
+# --- the world: own and other organisation, with private things in both ---------------------
+
+
+@dataclass
+class World:
+    own: Organisation
+    other: Organisation
+    users: dict[str, User | None]
+    plans: dict[str, Plan]
+    themes: dict[str, Theme]
+    indicators: dict[str, Indicator]
+    groups: dict[str, Area]
+    saved_views: dict[str, int]
+    run_id: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _plan(
+    org: Organisation, code: str, actor: User, title: str, marker: str
+) -> tuple[Plan, Theme, Indicator]:
+    plan = plan_create(actor=actor, organisation=org, title=title, start_year=2024, end_year=2027,
+                       municipalities=[area_get(code_or_name=code)])  # fmt: skip
+    Plan.objects.filter(pk=plan.pk).update(vision=f"Visie {marker}")
+    theme = Theme.objects.filter(plan=plan).first()
+    assert theme is not None
+    indicator = Indicator.objects.create(plan=plan, theme=theme, code="I1", name=f"Indicator {marker}",
+                                         source="survey", unit="percent", direction="up")  # fmt: skip
+    return plan, theme, indicator
+
+
+def build_world() -> World:
+    own = Organisation.objects.get(kind="municipality", area__code="GM1641")
+    other = Organisation.objects.get(kind="municipality", area__code="GM0363")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "superuser": UserFactory(is_superuser=True, is_staff=True),
+    }
+    for role in (Role.VIEWER, Role.EDITOR, Role.NETWORK_COORDINATOR, Role.ADMINISTRATOR):
+        users[str(role)] = MembershipFactory(organisation=own, role=role).user
+    other_editor = MembershipFactory(organisation=other, role=Role.EDITOR).user
+    own_plan, own_theme, own_indicator = _plan(own, "GM1641", users["editor"], "Plan eigen", OWN_DRAFT)  # type: ignore[arg-type]
+    other_plan, other_theme, other_indicator = _plan(other, "GM0363", other_editor, "Plan ander", OTHER_DRAFT)
+    own_group = group_create(actor=users["editor"], owner=own, name="Eigen groep", member_codes=["GM1641"])  # type: ignore[arg-type]
+    other_group = group_create(
+        actor=other_editor, owner=other, name=f"Groep {OTHER_GROUP}", member_codes=["GM0363"]
+    )
+    from ivp.explorer.models import SavedView
+
+    own_view = SavedView.objects.create(owner=users["editor"], name="Eigen weergave", query="area=GM1641")
+    other_view = SavedView.objects.create(
+        owner=other_editor, name=f"Weergave {OTHER_PRIVATE}", query="area=GM0363"
+    )
+    run = IngestRun.objects.create(source_key="politie_47013", mode="file")
+    audit_record(actor=other_editor, app="test", action="changed", object_type="plan",
+                 object_label=f"Plan {OTHER_DRAFT}", organisation=other)  # fmt: skip
+    return World(
+        own=own, other=other, users=users,
+        plans={"own": own_plan, "other": other_plan},
+        themes={"own": own_theme, "other": other_theme},
+        indicators={"own": own_indicator, "other": other_indicator},
+        groups={"own": own_group, "other": other_group},
+        saved_views={"own": own_view.pk, "other": other_view.pk},
+        run_id=run.pk,
+    )  # fmt: skip
+
+
+# --- the registry: how to fill each URL parameter -----------------------------------------
+
+Filler = Callable[[World, str, Route], str]
+
+
+def _admin_object(world: World, variant: str, route: Route) -> str:
+    """The admin's object_id: an object of the model the admin URL is for (from its name)."""
+    match = re.fullmatch(r"admin:(\w+?)_(\w+)_(change|delete|history)", route.name)
+    if not match:
+        return "1"
+    app_label, model_name = match.group(1), match.group(2)
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return "1"
+    if model is Plan:
+        return str(world.plans[variant].pk)
+    obj = model._default_manager.order_by("pk").first()
+    return str(obj.pk) if obj is not None else "1"
+
+
+def _pk(world: World, variant: str, route: Route) -> str:
+    by_view: dict[str, Callable[[], object]] = {
+        "api:indicator-detail": lambda: world.indicators[variant].pk,
+        "api:indicator-value-list": lambda: world.indicators[variant].pk,
+        "api:theme-detail": lambda: world.themes[variant].pk,
+        "api:plan-detail": lambda: world.plans[variant].pk,
+        "stats:run-detail": lambda: world.run_id,
+        "explorer:saved-view-delete": lambda: world.saved_views[variant],
+    }
+    if route.name in by_view:
+        return str(by_view[route.name]())
+    if route.name.startswith("api:") and "indicator" in route.name:
+        return str(world.indicators[variant].pk)
+    if route.name.startswith("api:") and "theme" in route.name:
+        return str(world.themes[variant].pk)
+    if route.name.startswith("api:") and "plan" in route.name:
+        return str(world.plans[variant].pk)
+    raise LookupError(f"no object known for <pk> of {route.name}")
+
+
+def _code(world: World, variant: str, route: Route) -> str:
+    if route.name.startswith("areas:group"):
+        return world.groups[variant].code
+    return "GM1641" if variant == "own" else "GM0363"
+
+
+def _item_id(world: World, variant: str, route: Route) -> str:
+    if "indicator" in route.name or route.pattern.rstrip("/").endswith("values"):
+        return str(world.indicators[variant].pk)
+    return str(world.themes[variant].pk)  # with kind=themes
+
+
+FILLERS: dict[str, Filler] = {
+    "plan_id": lambda w, v, r: str(w.plans[v].pk),
+    "kind": lambda w, v, r: "themes",
+    "item_id": _item_id,
+    "indicator_id": lambda w, v, r: str(w.indicators[v].pk),
+    "number": lambda w, v, r: "1",
+    "year": lambda w, v, r: "2024",
+    "code": _code,
+    "pk": _pk,
+    "object_id": _admin_object,
+    "app_label": lambda w, v, r: r.name.split("_", 1)[0].removeprefix("admin:") if "_" in r.name else "plans",
+    "content_type_id": lambda w, v, r: str(ContentType.objects.get_for_model(Plan).pk),
+    "url": lambda w, v, r: "unknown/",
+    "id": lambda w, v, r: str(w.users["viewer"].pk),  # type: ignore[union-attr]  # admin: a user's password
+}
+# Parameters that say nothing about the organisation: one variant is enough.
+NEUTRAL = {"kind", "number", "year", "app_label", "url"}
+
+
+def fill(world: World, route: Route, variant: str) -> str:
+    values = {p: FILLERS[p](world, variant, route) for p in route.params}
+    if route.name == "admin:view_on_site":
+        values["object_id"] = str(world.plans[variant].pk)
+    return route.build(values)
+
+
+def variants(route: Route) -> list[str]:
+    if not [p for p in route.params if p not in NEUTRAL] or route.name.startswith("admin:"):
+        return ["own"]
+    return ["own", "other"]
+
+
+# --- the database fingerprint -------------------------------------------------------------
+
+
+def _fingerprint_sql() -> str:
+    parts = []
+    for model in apps.get_models():
+        table = model._meta.db_table
+        if table in UNTRACKED_TABLES or model._meta.proxy or not model._meta.managed:
+            continue
+        names = {f.name: f.column for f in model._meta.concrete_fields}
+        stamps = [
+            f.column for f in model._meta.concrete_fields
+            if isinstance(f, models.DateTimeField) and (f.auto_now or f.name in {"updated_at", "finished_at"})
+        ]  # fmt: skip
+        stamp = f"MAX({connection.ops.quote_name(stamps[0])})" if stamps else "NULL"
+        sums = [f"SUM({connection.ops.quote_name(names[n])})" for n in ("version", "revision") if n in names]
+        total = " + ".join(f"COALESCE({s}, 0)" for s in sums) or "0"
+        parts.append(
+            f"SELECT '{model._meta.label}', COUNT(*), CAST({stamp} AS VARCHAR(40)), {total} "  # noqa: S608
+            f"FROM {connection.ops.quote_name(table)}"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def fingerprint(sql: str) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return sorted(cursor.fetchall())
+
+
+class _Rollback(Exception):
+    pass
+
+
+# --- the matrix ---------------------------------------------------------------------------
+
+PAYLOAD: dict[str, Any] = {
+    "name": "Gewijzigd", "title": "Gewijzigd", "vision": "Gewijzigd", "text": "Gewijzigd",
+    "members": ["GM0363"], "member_codes": "GM0363", "code": "ZZ9", "version": "1", "expected_version": "1",
+    "start_year": "2025", "end_year": "2028", "status": "adopted", "adopted_on": "2025-01-01",
+    "query": "area=GM0363", "year": "2024", "value": "1", "source": "survey", "unit": "percent",
+    "direction": "up", "language": "en", "next": "/", "username": "x", "password": "y", "confirm": "1",
+}  # fmt: skip
+
+
+def may_change(role: str, variant: str, route: Route) -> bool:
+    if role == "superuser":
+        return True
+    if role in {"anonymous", "viewer"} or route.name.startswith("admin:"):
+        return False
+    return variant == "own"
+
+
+def may_see(role: str, marker: str) -> bool:
+    if role == "superuser":
+        return True
+    if marker == OWN_DRAFT:
+        return role != "anonymous"
+    return False
+
+
+def _body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        content = b"".join(response.streaming_content)
+    else:
+        content = response.content
+    return content.decode("utf-8", errors="replace")
+
+
+def _request(client: Client, method: str, url: str) -> Any:
+    if method == "get":
+        return client.get(url)
+    if method == "post":
+        return client.post(url, PAYLOAD)
+    return getattr(client, method)(url, json.dumps(PAYLOAD), content_type="application/json")
+
+
+def run_matrix(role: str) -> tuple[int, list[str]]:
+    world = build_world()
+    client = Client(raise_request_exception=False)
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    sql = _fingerprint_sql()
+    before = fingerprint(sql)
+    problems: list[str] = []
+    count = 0
+    for route in routes():
+        if route.name in {"accounts:logout"}:
+            continue  # would end the session for the remaining requests
+        for variant in variants(route):
+            url = fill(world, route, variant)
+            for method in ("get", *UNSAFE):
+                count += 1
+                try:
+                    with transaction.atomic():
+                        response = _request(client, method, url)
+                        try:
+                            changed = method != "get" and fingerprint(sql) != before
+                        except DatabaseError:  # the view broke the savepoint; it is rolled back
+                            changed = False
+                        raise _Rollback
+                except _Rollback:
+                    pass
+                where = f"{role} {method.upper()} {url} ({route.name or route.pattern}, {variant})"
+                if response.status_code >= 500:
+                    problems.append(f"{where}: {response.status_code}")
+                if changed and not may_change(role, variant, route) and route.name not in LOGIN_AND_LANGUAGE:
+                    problems.append(f"{where}: changed the database")
+                body = _body(response)
+                for marker in (OWN_DRAFT, OTHER_DRAFT, OTHER_PRIVATE):
+                    if marker in body and not may_see(role, marker):
+                        problems.append(f"{where}: the response shows {marker}")
+                if (
+                    method == "get" and variant == "other" and "plan_id" in route.params
+                    and role != "superuser" and response.status_code == 200
+                ):  # fmt: skip
+                    problems.append(f"{where}: another organisation's draft plan answered 200")
+    assert fingerprint(sql) == before
+    return count, problems
+
+
+# A deliberately leaky site, to show that the matrix finds each kind of problem.
+def _leaky_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
+    Plan.objects.filter(pk=plan_id).update(version=F("version") + 1)  # changes whatever is asked
+    return HttpResponse(Plan.objects.get(pk=plan_id).vision)  # and shows every draft
+
+
+def _broken(request: HttpRequest) -> HttpResponse:
+    raise RuntimeError("boom")
+
+
+urlpatterns = [
+    path("leaky/<int:plan_id>/", _leaky_plan, name="leaky"),
+    path("broken/", _broken, name="broken"),
+]
+
+
+def test_the_matrix_finds_changes_leaks_and_server_errors(settings: Any) -> None:
+    settings.ROOT_URLCONF = __name__
+    _count, problems = run_matrix("editor")
+    text = "\n".join(problems)
+    assert re.search(r"editor POST /leaky/\d+/ \(leaky, other\): changed the database", text)
+    assert re.search(r"editor GET /leaky/\d+/ \(leaky, other\): the response shows " + OTHER_DRAFT, text)
+    assert "another organisation's draft plan answered 200" in text
+    assert "editor GET /broken/ (broken, own): 500" in text
+    assert not re.search(r"POST /leaky/\d+/ \(leaky, own\): changed", text)  # allowed: own organisation
+
+
+def test_every_url_parameter_can_be_filled() -> None:
+    """A new URL parameter needs an entry in FILLERS (and a real object behind it)."""
+    unknown = sorted(
+        {f"<{p}> in {r.name or r.pattern}" for r in routes() for p in r.params if p not in FILLERS}
+    )
+    assert not unknown, "the permission matrix cannot fill: " + ", ".join(unknown)
+
+
+def test_the_walk_finds_pages_of_every_kind() -> None:
+    names = {r.name for r in routes()}
+    assert {"plans:detail", "areas:group-delete", "ops:audit", "accounts:login"} <= names
+    assert any(n.startswith("admin:") for n in names)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_permission_matrix_holds_for(role: str, capsys: Any) -> None:
+    start = time.monotonic()
+    count, problems = run_matrix(role)
+    assert count > 500
+    with capsys.disabled():
+        print(f"\npermission matrix {role}: {count} requests in {time.monotonic() - start:.1f} s")
+    assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
