@@ -52,12 +52,17 @@ def indicator_chart(indicator: dict[str, Any]) -> dict[str, Any] | None:
                 "title": indicator["unit_label"],
                 "scale": {"zero": False},
             },
-            "color": {"field": "series", "type": "nominal", "title": None, "sort": [value_label, path_label]},
+            "color": {
+                "field": "series",
+                "type": "nominal",
+                "title": None,
+                "scale": {"domain": [value_label, path_label]},
+            },
             "strokeDash": {
                 "field": "series",
                 "type": "nominal",
                 "title": None,
-                "sort": [value_label, path_label],
+                "scale": {"domain": [value_label, path_label]},
             },
         },
     }

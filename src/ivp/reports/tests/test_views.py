@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from pypdf import PdfReader
 
 from ivp.plans.monitoring import format_value, plan_monitoring
@@ -104,3 +105,17 @@ def test_outsiders_do_not_see_a_draft_plans_report_and_years_outside_the_plan_ar
         _client(world.outsider).get(reverse("reports:annual", args=[world.plan.pk, YEAR])).status_code == 403
     )
     assert _client(world.viewer).get(reverse("reports:annual", args=[world.plan.pk, 2031])).status_code == 404
+
+
+def test_an_indicator_chart_states_its_values_in_words_and_has_one_legend() -> None:
+    from ivp.core.charts import spec_to_svg
+    from ivp.reports.charts import indicator_chart
+    from ivp.reports.selectors import report_view
+
+    world = report_world()
+    with translation.override("nl"):
+        content = report_view(plan=world.plan, year=YEAR).content
+        spec = indicator_chart(next(i for i in content["indicators"] if i["code"] == "I1"))
+    assert spec is not None
+    assert spec["description"] == "Ervaren buurtoverlast per jaar: 2023: 20%; 2025: 18,2%. Doel 2027: ≤ 16%."
+    assert spec_to_svg(spec).count(">Waarde<") == 1  # colour and dash share one legend
