@@ -6,6 +6,7 @@ item of a plan the user may not see is "not found", so its existence does not le
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -18,6 +19,9 @@ from ivp.areas.selectors import area_by_code, area_regions, municipality_list, p
 from ivp.core.errors import NotFoundError
 from ivp.plans.access import plans_visible_to
 from ivp.plans.models import Indicator, IndicatorValue, Plan, Theme
+from ivp.reports.constants import ReportStatus
+from ivp.reports.models import AnnualReport
+from ivp.reports.selectors import annual_report_get
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period
 
@@ -141,3 +145,38 @@ def indicator_get(*, user: AnyUser, pk: int) -> Indicator:
 
 def indicator_value_list(*, indicator: Indicator) -> QuerySet[IndicatorValue]:
     return _values().filter(indicator=indicator)
+
+
+# --- annual reports -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReportYear:
+    """A year of a plan and the state of its annual report (None: not started, a draft)."""
+
+    year: int
+    report: AnnualReport | None
+
+    @property
+    def status(self) -> str:
+        return self.report.status if self.report else ReportStatus.DRAFT
+
+    @property
+    def edition(self) -> int:
+        return self.report.edition if self.report else 0
+
+    @property
+    def finalised_at(self) -> dt.datetime | None:
+        return self.report.finalised_at if self.report else None
+
+    @property
+    def version(self) -> int:
+        return self.report.version if self.report else 0
+
+
+def report_year_list(*, plan: Plan) -> list[ReportYear]:
+    """Every year of the plan with its report, if one was started."""
+    return [
+        ReportYear(year=year, report=annual_report_get(plan=plan, year=year))
+        for year in range(plan.start_year, plan.end_year + 1)
+    ]

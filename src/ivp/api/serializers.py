@@ -17,6 +17,7 @@ from ivp.areas.selectors import area_get
 from ivp.core.errors import NotFoundError
 from ivp.plans.constants import Direction, PlanStatus, TargetComparator
 from ivp.plans.models import Indicator, IndicatorValue, Plan, SafetyField, Theme
+from ivp.reports.constants import ReportStatus
 from ivp.stats.constants import Classification
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period, PeriodError, parse_bound
@@ -412,3 +413,44 @@ class IndicatorUpdateSerializer(VersionedUpdateSerializer):
     target_value = _amount(required=False, allow_null=True)
     target_year = _year(required=False, allow_null=True)
     direction = serializers.ChoiceField(choices=Direction.choices, required=False)
+
+
+# --- annual reports -------------------------------------------------------------------------
+
+
+class ReportYearSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=ReportStatus.choices, help_text="draft (also when not started yet) or final."
+    )
+    edition = serializers.IntegerField(help_text="Number of the latest final edition (0: none).")
+    finalised_at = serializers.DateTimeField(allow_null=True)
+    version = serializers.IntegerField(help_text="The report's version (0: not started).")
+
+
+class ReportQuerySerializer(serializers.Serializer[Any]):
+    edition = serializers.IntegerField(
+        min_value=1,
+        max_value=2**31 - 1,
+        required=False,
+        help_text="An earlier final edition (default: the latest final edition, or the live draft).",
+    )
+
+
+class ReportEditionSerializer(serializers.Serializer[Any]):
+    number = serializers.IntegerField()
+    finalised_at = serializers.DateTimeField()
+    finalised_by = serializers.CharField(source="finalised_by_name")
+
+
+class AnnualReportSerializer(serializers.Serializer[Any]):
+    year = serializers.IntegerField()
+    frozen = serializers.BooleanField(
+        source="is_frozen", help_text="True: a final edition's snapshot; false: a draft computed now."
+    )
+    edition = serializers.IntegerField(source="edition.number", default=None, allow_null=True)
+    editions = ReportEditionSerializer(many=True, help_text="The final editions, latest first.")
+    content = serializers.DictField(
+        help_text="Everything the report shows: plan, narratives, priorities, indicators with status "
+        "and history, actions, partners, sources (format version in `format`)."
+    )

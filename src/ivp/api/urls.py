@@ -12,6 +12,10 @@ urlpatterns = [
     path("v1/store", views.StoreStatus.as_view(), name="store-status"),
     path("v1/plans", views.PlanList.as_view(), name="plan-list"),
     path("v1/plans/<int:pk>", views.PlanDetail.as_view(), name="plan-detail"),
+    path("v1/plans/<int:pk>/reports", views.ReportYearList.as_view(), name="plan-report-list"),
+    path(
+        "v1/plans/<int:pk>/reports/<int:year>", views.AnnualReportDetail.as_view(), name="plan-annual-report"
+    ),
     path("v1/themes/<int:pk>", views.ThemeDetail.as_view(), name="theme-detail"),
     path("v1/indicators/<int:pk>", views.IndicatorDetail.as_view(), name="indicator-detail"),
     path("v1/indicators/<int:pk>/values", views.IndicatorValueList.as_view(), name="indicator-value-list"),

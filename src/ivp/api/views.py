@@ -17,6 +17,7 @@ from ivp.areas.models import Area
 from ivp.core.errors import NotFoundError
 from ivp.plans.models import Indicator, IndicatorValue, Plan
 from ivp.plans.services import indicator_value_add, item_update
+from ivp.reports.selectors import report_view
 from ivp.stats.models import CrimeType
 from ivp.stats.selectors import figures, store_status
 
@@ -232,3 +233,42 @@ def _body(serializer_class: type[Serializer[Any]], request: Request) -> dict[str
     body = serializer_class(data=request.data)
     body.is_valid(raise_exception=True)
     return dict(body.validated_data)
+
+
+# --- annual reports -------------------------------------------------------------------------
+
+
+@extend_schema(tags=["reports"], responses=serializers.ReportYearSerializer(many=True))
+class ReportYearList(generics.GenericAPIView[Plan]):
+    """The years of a plan with the state of each annual report (a year without one is a draft
+    not started yet)."""
+
+    serializer_class = serializers.ReportYearSerializer
+
+    def get(self, request: Request, pk: int) -> Response:
+        plan = selectors.plan_get(user=request.user, pk=_id(pk))
+        page = self.paginate_queryset(selectors.report_year_list(plan=plan))  # type: ignore[arg-type]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+@extend_schema(
+    tags=["reports"],
+    parameters=[serializers.ReportQuerySerializer],
+    responses=serializers.AnnualReportSerializer,
+)
+class AnnualReportDetail(APIView):
+    """The annual report of a plan for a year: a final report as the council got it (its latest
+    edition, or the `edition` asked for); a draft computed from today's figures."""
+
+    def get(self, request: Request, pk: int, year: int) -> Response:
+        plan = selectors.plan_get(user=request.user, pk=_id(pk))
+        query = _query(serializers.ReportQuerySerializer, request)
+        view = report_view(plan=plan, year=year, edition=query.get("edition"))
+        data = {
+            "year": view.year,
+            "is_frozen": view.is_frozen,
+            "edition": view.edition,
+            "editions": view.editions,
+            "content": view.content,
+        }
+        return Response(serializers.AnnualReportSerializer(data).data)

@@ -67,3 +67,11 @@ def test_a_server_error_under_api_is_a_500_problem() -> None:
     request = RequestFactory().get("/api/v1/figures")
     body = assert_problem(server_error(request), 500)
     assert body["instance"] == "/api/v1/figures"
+
+
+def test_problem_texts_are_dutch_by_default_and_the_type_stays_the_same(api: Api) -> None:
+    dutch = Api(api.client, api.key, language="nl").get("/api/v1/areas", {"kind": "planet"}).json()
+    english = api.get("/api/v1/areas", {"kind": "planet"}).json()
+    assert (dutch["title"], english["title"]) == ("Ongeldig verzoek", "Invalid request")
+    assert dutch["type"] == english["type"] == "urn:ivp:problem:validation"
+    assert dutch["invalid_params"][0]["name"] == english["invalid_params"][0]["name"] == "kind"
