@@ -40,6 +40,7 @@ def world(site: str, settings: Any, tmp_path: Path) -> Any:
 def test_an_editor_explains_the_off_track_indicator_and_finalises_the_report(
     page: Any, site: str, world: Any, login: Any, axe_check: Any, tmp_path: Path
 ) -> None:
+    page.set_default_timeout(30_000)  # PDF-sized pages with charts; slow when the machine is busy
     login(page, site, world.editor.username, PASSWORD)
     report_url = f"{site}/plans/{world.plan.pk}/report/2025/"
     page.goto(report_url)
@@ -56,6 +57,7 @@ def test_an_editor_explains_the_off_track_indicator_and_finalises_the_report(
     with page.expect_navigation():
         page.get_by_role("button", name="Rapportage definitief maken").click()
     assert "I2 Woninginbraken" in page.locator(".ivp-messages").inner_text()
+    axe_check(page)  # the refusal, with its message
     page.get_by_label("Toelichting bij I2").fill("Een inbraakgolf in het voorjaar; extra preventie in Q4.")
     with page.expect_navigation():
         page.get_by_role("button", name="Toelichting bij I2 opslaan").click()

@@ -69,3 +69,26 @@ def test_report_annual_writes_html_and_refuses_other_files(
     assert code == 2 and ".pdf" in err
     code, _out, err = run(capsys, "report", "annual", "999999", "--year", str(YEAR))
     assert code == 2 and "999999" in err
+
+
+def test_report_annual_writes_a_final_edition_as_it_was_finalised(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, settings: Any
+) -> None:
+    from ivp.plans.services import indicator_value_add
+    from ivp.reports.services import annual_report_finalise, explanation_save
+
+    settings.VAR_DIR = tmp_path
+    world = report_world()
+    explanation_save(actor=world.editor, plan=world.plan, year=YEAR, indicator=world.off_track,
+                     text="Inbraakgolf.", expected_version=0)  # fmt: skip
+    annual_report_finalise(actor=world.editor, plan=world.plan, year=YEAR, expected_version=1)
+    indicator_value_add(
+        actor=world.editor, indicator=world.on_track, year=YEAR, value="25", source="Correctie"
+    )
+    out_file = tmp_path / "editie-1.pdf"
+    code, out, err = run(capsys, "report", "annual", str(world.plan.pk), "--year", str(YEAR), "--edition", "1",
+                         "-o", str(out_file))  # fmt: skip
+    assert code == 0, err
+    assert "definitief, editie 1" in out
+    text = _pdf_text(out_file)
+    assert "18,2%" in text and "17,3%" not in text and "Inbraakgolf." in text
