@@ -96,3 +96,33 @@ class NetworkPartner(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} in {self.network_id}"
+
+
+# The governance and round models live in their own modules (small modules); importing them
+# here registers them with this app.
+from .models_governance import (  # noqa: E402
+    CalendarActivity,
+    CatalogueTheme,
+    ExpertTeam,
+    ExpertTeamMember,
+    Milestone,
+    SteeringMember,
+    WorkingGroupMember,
+)
+from .models_rounds import (  # noqa: E402
+    ConceptPriority,
+    ConsultationPosition,
+    CriterionScore,
+    DistrictMeeting,
+    PriorityInput,
+    PriorityRound,
+    RoundCriterion,
+    SteeringAdjustment,
+)
+
+__all__ = [
+    "CalendarActivity", "CatalogueTheme", "ConceptPriority", "ConsultationPosition", "CriterionScore",
+    "DistrictMeeting", "ExpertTeam", "ExpertTeamMember", "Milestone", "Network", "NetworkMember",
+    "NetworkPartner", "PriorityInput", "PriorityRound", "RoundCriterion", "SteeringAdjustment",
+    "SteeringMember", "WorkingGroupMember",
+]  # fmt: skip

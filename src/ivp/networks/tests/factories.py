@@ -49,3 +49,53 @@ def network_world(*, region: str = "RE02", name: str = "Veiligheidsnetwerk Oost-
         start_year=2023, end_year=2026, partners=partners,
     )  # fmt: skip
     return NetworkWorld(network, coordinator, member_editor, member_viewer, outsider)
+
+
+@dataclass
+class LimburgWorld:
+    """Police unit Limburg (RE10, 31 municipalities) as a network, the bundled example plans
+    (Maasgouw; Sittard-Geleen, Beek and Stein together) loaded, a coordinator, the editor of
+    Maastricht (a member without a plan in ivp) and the editor of Maasgouw."""
+
+    network: Network
+    coordinator: User
+    maastricht_editor: User
+    maasgouw_editor: User
+
+
+def limburg_world() -> LimburgWorld:
+    from django.conf import settings
+
+    from ivp.plans.importing import example_plans_load
+
+    example_plans_load(data_dir=settings.DATA_DIR)
+    name = "Veiligheidsnetwerk Limburg (test)"
+    region = area_get(code_or_name="RE10")
+    organisation = Organisation.objects.create(
+        name=name, slug=slugify(name), kind=OrganisationKind.NETWORK, area=region
+    )
+    coordinator = UserFactory()
+    MembershipFactory(user=coordinator, organisation=organisation, role=Role.NETWORK_COORDINATOR)
+    editors = []
+    for code in ("GM0935", "GM1641"):
+        editor = UserFactory()
+        MembershipFactory(
+            user=editor,
+            organisation=Organisation.objects.get(kind="municipality", area__code=code),
+            role=Role.EDITOR,
+        )
+        editors.append(editor)
+    partners = [
+        (Organisation.objects.get(name="Openbaar Ministerie"), "Beleidsplan OM"),
+        (Organisation.objects.get(kind="riec", area=region), "Fenomeenanalyses"),
+    ]
+    network = network_create(actor=coordinator, organisation=organisation, name=name, region=region,
+                             start_year=2025, end_year=2028, partners=partners)  # fmt: skip
+    for member in network.members.select_related("area"):
+        member.district = "Noord" if member.area.code in NORTH else "Zuid"
+        member.save(update_fields=["district"])
+    return LimburgWorld(network, coordinator, editors[0], editors[1])
+
+
+NORTH = {"GM0889", "GM0893", "GM0907", "GM0944", "GM0946", "GM0957", "GM0983", "GM0984", "GM0988",
+         "GM1507", "GM1640", "GM1641", "GM1669", "GM1711", "GM1894"}  # fmt: skip
