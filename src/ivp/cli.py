@@ -459,6 +459,8 @@ APP_CLIS: tuple[str, ...] = (
     "ivp.reports.cli",
     "ivp.veiligheidsbeeld.cli",
     "ivp.ops.cli",
+    "ivp.funding.cli",
+    "ivp.bulletins.cli",
 )
 """Apps that add their own commands: each module has `register(commands: Commands)`."""
 

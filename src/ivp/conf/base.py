@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "ivp.explorer",
     "ivp.plans",
     "ivp.networks",
+    "ivp.funding",
+    "ivp.bulletins",
     "ivp.reports",
     "ivp.veiligheidsbeeld",
     "rest_framework",

@@ -10,7 +10,10 @@ urlpatterns = [
     path("plans/", include("ivp.reports.urls")),  # /plans/<id>/report/<year>/, /plans/<id>/glance/
     path("plans/", include("ivp.plans.urls")),
     path("explorer/", include("ivp.explorer.urls")),
+    path("networks/", include("ivp.networks.urls")),
     path("veiligheidsbeeld/", include("ivp.veiligheidsbeeld.urls")),
+    path("networks/", include("ivp.funding.urls")),  # /networks/<id>/funding/
+    path("networks/", include("ivp.bulletins.urls")),  # /networks/<id>/bulletin/
     path("api/", include("ivp.api.urls")),
     path("audit/", include("ivp.ops.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
