@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -106,7 +107,8 @@ def _read(file: Any, name: str) -> tuple[list[list[str]], list[FileProblem]]:
         if name.lower().endswith((".csv", ".txt")) and data:
             _csv_rows(data, name, problems)  # names the row of a wrong byte, when that is the cause
         if not problems:
-            problems = [FileProblem(name, None, None, str(p)) for p in refused.problems]
+            prefix = f"{Path(name).name}: "
+            problems = [FileProblem(name, None, None, str(p).removeprefix(prefix)) for p in refused.problems]
         return [], problems
     rows = _xlsx_rows(data, name, problems) if kind == "xlsx" else _csv_rows(data, name, problems)
     return rows, problems
