@@ -95,6 +95,19 @@ def cmd_setup(args: argparse.Namespace) -> None:
                     "description": account.description,
                 }
             )
+        from ivp.networks.demo import demo_network_create
+
+        network = demo_network_create(data_dir=Path(args.data_dir or settings.DATA_DIR))
+        _write(
+            _("Demo network: %(name)s with %(members)d members (%(state)s).")
+            % {
+                "name": network.network.name,
+                "members": network.network.members.count(),
+                "state": _("created with a first priority-setting round")
+                if network.created
+                else _("already present"),
+            }
+        )
 
 
 def _area_load_summary(result: Any) -> str:
@@ -461,6 +474,7 @@ APP_CLIS: tuple[str, ...] = (
     "ivp.ops.cli",
     "ivp.funding.cli",
     "ivp.bulletins.cli",
+    "ivp.networks.cli",
 )
 """Apps that add their own commands: each module has `register(commands: Commands)`."""
 

@@ -57,6 +57,7 @@ def members_map_spec(dashboard: Dashboard, *, boundaries_url: str) -> dict[str, 
                 "type": "nominal",
                 "title": _("Local priorities"),
                 "scale": {"domain": labels, "range": STATUS_COLOURS},
+                "legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 400},
             },
             "tooltip": [
                 {"field": "name", "title": _("Municipality")},
