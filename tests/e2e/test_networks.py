@@ -78,6 +78,23 @@ def test_the_coordinator_reads_the_dashboard_and_scores_in_the_round(
     page.goto(f"{site}/networks/{demo.network.pk}/governance/")
     assert "Expertteam ondermijning" in page.locator("main").inner_text()
     axe_check(page)
+    page.get_by_label("Mijlpaal", exact=True).last.select_option(label="Vaststelling regionale strategie")
+    page.get_by_label("Nieuwe status").select_option(label="Vertraagd")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Status wijzigen").click()
+    assert "Vertraagd" in page.locator("#milestone ~ .utrecht-table__container").first.inner_text()
+
+    page.goto(f"{site}/networks/rounds/{demo.round.pk}/")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Conceptprioriteiten voorleggen aan de DVO").click()
+    north = page.locator("form", has=page.get_by_role("heading", name="Limburg-Noord"))
+    north.get_by_label("Standpunt").first.select_option(label="Steun met opmerkingen")
+    north.get_by_label("Opmerkingen").first.fill("Graag aandacht voor het buitengebied")
+    with page.expect_navigation():
+        north.get_by_role("button", name="Standpunten van Limburg-Noord opslaan").click()
+    overview = page.locator("#consultation-overview").inner_text()
+    assert "Steun met opmerkingen: Graag aandacht voor het buitengebied" in overview
+    axe_check(page)  # the consultation, adjustment and strategy forms
     with page.expect_navigation():
         page.goto(f"{site}/networks/rounds/{demo.round.pk}/memo/")
     assert page.locator("h1").inner_text() == "Besluitnotitie: Regionale prioriteiten 2025-2028"

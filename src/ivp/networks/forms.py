@@ -11,7 +11,15 @@ from ivp.core.forms import StyledFormMixin
 from ivp.core.uploads import UploadValidator
 
 from .constants import MilestoneStatus, Recurrence
-from .models import CatalogueTheme, ConceptPriority, ExpertTeam, Network, NetworkPartner, PriorityRound
+from .models import (
+    CatalogueTheme,
+    ConceptPriority,
+    ExpertTeam,
+    Milestone,
+    Network,
+    NetworkPartner,
+    PriorityRound,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -29,6 +37,8 @@ class NetworkForm(StyledFormMixin, forms.Form):
                 model = field.queryset.model  # type: ignore[union-attr]
                 if model is CatalogueTheme:
                     field.queryset = network.catalogue.all()
+                elif model is Milestone:
+                    field.queryset = network.milestones.all()
                 elif model is ExpertTeam:
                     field.queryset = network.expert_teams.filter(status="active")
                 elif model is NetworkPartner:
@@ -82,6 +92,11 @@ class MilestoneForm(NetworkForm):
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
 
 
+class MilestoneStatusForm(NetworkForm):
+    milestone = forms.ModelChoiceField(Milestone.objects.none(), label=_("Milestone"))
+    status = forms.ChoiceField(label=_("New status"), choices=MilestoneStatus.choices)
+
+
 class ActivityForm(NetworkForm):
     title = forms.CharField(label=_("Activity"), max_length=200)
     starts_on = forms.DateField(label=_("First date"), widget=DATE)
@@ -96,6 +111,7 @@ GOVERNANCE_FORMS: dict[str, type[NetworkForm]] = {
     "dissolve": DissolveForm,
     "working": WorkingGroupMemberForm,
     "milestone": MilestoneForm,
+    "milestone_status": MilestoneStatusForm,
     "activity": ActivityForm,
 }
 

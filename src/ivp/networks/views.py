@@ -130,6 +130,8 @@ def _governance_save(kind: str, network: Network, request: HttpRequest, data: di
         governance_services.working_group_member_add(actor=actor, network=network, **data)
     elif kind == "milestone":
         governance_services.milestone_create(actor=actor, network=network, **data)
+    elif kind == "milestone_status":
+        governance_services.milestone_status_set(actor=actor, **data)
     elif kind == "activity":
         governance_services.calendar_activity_create(actor=actor, network=network, **data)
 
