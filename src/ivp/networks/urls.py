@@ -25,6 +25,7 @@ urlpatterns = [
         name="template-xlsx",
     ),
     path("rounds/<int:round_id>/partner-inputs/", views_rounds.partner_input_add, name="partner-input-add"),
+    path("rounds/<int:round_id>/criteria/", views_rounds.criteria_save, name="criteria"),
     path("rounds/<int:round_id>/scores/", views_rounds.scores_save, name="scores"),
     path("rounds/<int:round_id>/selection/", views_rounds.select, name="select"),
     path("rounds/<int:round_id>/consultation/", views_rounds.consultation_start, name="consultation-start"),

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -98,6 +99,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         "positions": Position.choices,
         "meetings": list(round.district_meetings.prefetch_related("positions")),
         "statuses": RoundStatus.choices,
+        "criteria_text": "\n".join(f"{c.name} | {c.weight}" for c in round.criteria.all()),
         "own_inputs": [
             i
             for m in view.members
@@ -232,6 +234,38 @@ def input_map(request: HttpRequest, round_id: int) -> HttpResponse:
     except ValidationFailed as error:
         report_problems(request, error)
     return _back(round, "unmapped")
+
+
+def criteria_parse(text: str) -> list[tuple[str, str, int]]:
+    """One criterion per line, optionally ending in `| weight` (default 1)."""
+    criteria: list[tuple[str, str, int]] = []
+    for line in text.splitlines():
+        name, _sep, weight = line.partition("|")
+        if not name.strip():
+            continue
+        number = _int(weight) if weight.strip() else 1
+        if number is None:
+            raise ValidationFailed([_("%(value)s is not a whole number.") % {"value": weight.strip()}])
+        code = slugify(name)[:36] or "criterion"
+        while code in {c[0] for c in criteria}:
+            code += "-x"
+        criteria.append((code, name.strip(), number))
+    return criteria
+
+
+@login_required
+@require_POST
+def criteria_save(request: HttpRequest, round_id: int) -> HttpResponse:
+    round = round_for(request, round_id)
+    try:
+        services.criteria_set(
+            actor=request.user, round=round, criteria=criteria_parse(request.POST.get("criteria", ""))
+        )
+    except ValidationFailed as error:
+        report_problems(request, error)
+        return _back(round, "criteria")
+    messages.success(request, _("The criteria were saved."))
+    return _back(round, "criteria")
 
 
 def _int(value: str) -> int | None:
