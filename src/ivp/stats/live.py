@@ -2,7 +2,7 @@
 
 `source_update` is the live twin of a file load: it fetches the rows a source is missing and hands
 them, as delivered, to `services.source_load` (mode `live`, merge). The raw table, the one parser
-(`Source.core_select`), the validation and the store write are therefore the same as for a file.
+(`Source.encode`), the validation and the store write are therefore the same as for a file.
 
 What is fetched:
 

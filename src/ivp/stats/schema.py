@@ -3,6 +3,12 @@
 Layers: `raw_` is a source's rows as delivered (all text, with their row number); `core_` is the
 tidy form every source is parsed into; `out_` holds aggregates kept up to date at load time.
 Column names carry their unit (`_count`, `_code`, `_date`).
+
+Every table is read as the view of its name (`core_observations`, `out_region_series`), with the
+columns below. On disk each source is kept in a lean layout (ADR 0008): its rows hold only small
+integer ids and the figure; the codes and everything that is the same for a whole period of one
+input (source, table, grain, dates, flags, origin) are stored once per source in `core_keys`, and
+the views join them back (`core_view_sql`, `region_view_sql`).
 """
 
 from __future__ import annotations
@@ -106,6 +112,108 @@ OUT_REGION_SERIES = Table(
 
 TABLES = (CORE_OBSERVATIONS, OUT_REGION_SERIES)
 
+# --- the stored (lean) layout -------------------------------------------------------------------
+
+_ID = "INTEGER"
+CORE_FACTS = Table(
+    name="core_facts",
+    description=(
+        "What `core_observations/<source_key>.parquet` holds: one row per row of `core_observations`, "
+        "as ids into the source's `core_keys`. `is_suppressed` is not stored: it is `value_count IS NULL`."
+    ),
+    columns=(
+        Column("area_id", _ID, "`core_keys` id (dimension `area`) of `area_code`."),
+        Column("crime_id", _ID, "`core_keys` id (dimension `crime`) of `crime_code`."),
+        Column("measure_id", _ID, "`core_keys` id (dimension `measure`) of `measure`."),
+        Column(
+            "part_id",
+            _ID,
+            "`core_keys` id (dimension `part`): the period of one input, with everything the rows of "
+            "that period and input share.",
+        ),
+        Column("value_count", "BIGINT", "The figure; NULL when the publisher suppressed it.", nullable=True),
+    ),
+    sort_key=("area_id", "crime_id", "measure_id", "part_id"),
+)
+
+CORE_KEYS = Table(
+    name="core_keys",
+    description=(
+        "What `core_keys/<source_key>.parquet` holds: the ids of one source's files. Ids follow the "
+        "order of the codes (parts: of `period_start_date`, `period_grain`, `period_code`), so the "
+        "files sorted on ids are sorted on the codes. Part columns are NULL for the other dimensions."
+    ),
+    columns=(
+        Column("dimension", "VARCHAR", "`area`, `crime`, `measure` or `part`."),
+        Column("id", _ID, "The id used in the files of this source."),
+        Column("code", "VARCHAR", "The area code, crime code, measure or (for a part) period code."),
+        Column("source_key", "VARCHAR", "Part: the ivp source.", nullable=True),
+        Column("table_id", "VARCHAR", "Part: the CBS/politie table.", nullable=True),
+        Column("classification", "VARCHAR", "Part: the classification of its crime codes.", nullable=True),
+        Column("period_grain", "VARCHAR", "Part: `month`, `quarter` or `year`.", nullable=True),
+        Column("period_start_date", "DATE", "Part: first day of the period.", nullable=True),
+        Column("is_provisional", "BOOLEAN", "Part: the period is provisional.", nullable=True),
+        Column("is_incomplete", "BOOLEAN", "Part: the period was incomplete at extraction.", nullable=True),
+        Column("is_demo", "BOOLEAN", "Part: demonstration data.", nullable=True),
+        Column("origin", "VARCHAR", "Part: where its rows were read.", nullable=True),
+        Column("data_date", "DATE", "Part: date of the data.", nullable=True),
+    ),
+    sort_key=("dimension", "id"),
+)
+
+OUT_REGION_FACTS = Table(
+    name="out_region_facts",
+    description=(
+        "What `out_region_series/<source_key>.parquet` holds: the region sums of one source, with ids "
+        "into its `core_keys` (`part_id`: the first part of the period summed)."
+    ),
+    columns=(
+        OUT_REGION_SERIES.columns[0],
+        CORE_FACTS.columns[1],
+        CORE_FACTS.columns[2],
+        CORE_FACTS.columns[3],
+        *OUT_REGION_SERIES.columns[-6:],
+    ),
+    sort_key=("region_code", "crime_id", "measure_id", "part_id"),
+)
+
+STORED = (CORE_FACTS, CORE_KEYS, OUT_REGION_FACTS)
+
+
+def _key_join(keys: str, dimension: str, alias: str, id_column: str) -> str:
+    return (
+        f"JOIN (SELECT * FROM {keys} WHERE dimension = '{dimension}') {alias} ON {alias}.id = f.{id_column}"
+    )
+
+
+def core_view_sql(facts: str, keys: str) -> str:
+    """SELECT of `core_observations` (its columns, in order) over one source's stored files:
+    `facts` and `keys` are FROM-clause texts (e.g. `read_parquet('…')`)."""
+    return f"""
+        SELECT p.source_key, p.table_id, p.classification, a.code AS area_code, c.code AS crime_code,
+               m.code AS measure, p.code AS period_code, p.period_grain, p.period_start_date, f.value_count,
+               f.value_count IS NULL AS is_suppressed, p.is_provisional, p.is_incomplete, p.is_demo, p.origin,
+               p.data_date
+        FROM {facts} f
+        {_key_join(keys, "area", "a", "area_id")}
+        {_key_join(keys, "crime", "c", "crime_id")}
+        {_key_join(keys, "measure", "m", "measure_id")}
+        {_key_join(keys, "part", "p", "part_id")}
+    """
+
+
+def region_view_sql(facts: str, keys: str) -> str:
+    """SELECT of `out_region_series` (its columns, in order) over one source's stored files."""
+    return f"""
+        SELECT f.region_code, p.source_key, p.table_id, p.classification, c.code AS crime_code,
+               m.code AS measure, p.code AS period_code, p.period_grain, p.period_start_date, f.value_count,
+               f.members_count, f.reporting_count, f.is_provisional, f.is_incomplete, f.is_demo
+        FROM {facts} f
+        {_key_join(keys, "crime", "c", "crime_id")}
+        {_key_join(keys, "measure", "m", "measure_id")}
+        {_key_join(keys, "part", "p", "part_id")}
+    """
+
 
 def docs_markdown() -> str:
     """The schema as Markdown (docs/stats-schema.md is this text; a test keeps them equal)."""
@@ -118,8 +226,16 @@ def docs_markdown() -> str:
         (__doc__ or "").strip(),
         "",
     ]
-    for table in TABLES:
-        lines += [f"## `{table.name}` ({table.layer})", "", table.description, ""]
+    for table in (*TABLES, *STORED):
+        if table is CORE_FACTS:
+            lines += [
+                "## Stored layout",
+                "",
+                "How the tables above are kept on disk, per source (ADR 0008). The views join them back.",
+                "",
+            ]
+        heading = "##" if table in TABLES else "###"
+        lines += [f"{heading} `{table.name}` ({table.layer})", "", table.description, ""]
         lines += ["| column | type | null | meaning |", "|---|---|---|---|"]
         for c in table.columns:
             lines.append(

@@ -14,6 +14,7 @@ Rules that every figure follows:
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import gc
 import os
@@ -35,7 +36,7 @@ from .constants import Classification
 from .models import CrimeType
 from .periods import Grain, Period, enumerate_periods, parse_code
 from .sources.registry import source_get
-from .store import Manifest, StatsStore, default_store, table_sql
+from .store import Manifest, StatsStore, default_store, lean_files, table_sql
 
 # Which sources answer which classification, in order of preference (real before demonstration).
 SOURCE_PREFERENCE: dict[str, list[str]] = {
@@ -437,15 +438,26 @@ def _read_month_grid(
         "+ 8 * CAST(o.is_demo AS INTEGER)"
     )
     parts = []
+    lean_params: dict[str, Any] = {}
+    region_status = f"CASE WHEN o.reporting_count = o.members_count THEN 0 WHEN o.reporting_count = 0 THEN 1 ELSE {_PARTIAL} END"
     for how, table, area_column, status in (
         ("direct", "core_observations", "area_code", "CAST(o.is_suppressed AS INTEGER)"),
-        ("region", "out_region_series", "region_code",
-         f"CASE WHEN o.reporting_count = o.members_count THEN 0 WHEN o.reporting_count = 0 THEN 1 ELSE {_PARTIAL} END"),
-    ):  # fmt: skip
+        ("region", "out_region_series", "region_code", region_status),
+    ):
         for key in sorted({k for k, _a, _c in plan.targets(how)}):
-            source = table_sql(plan.folder, table, [key])
             chosen = {(a, c) for k, a, c in plan.targets(how) if k == key}
             mask = [(a, c) in chosen for a in areas_list for c in crimes_list]
+            keys = _source_keys(con, plan.folder, key)
+            if keys is not None:  # the lean layout: read on ids, no join
+                tag = f"{how}_{len(lean_params)}"
+                lean = _lean_month_part(
+                    keys, how, key, chosen, mask, areas_list, crimes_list, periods, measure, tag
+                )
+                if lean:
+                    parts.append(lean[0])
+                    lean_params.update(lean[1])
+                continue
+            source = table_sql(plan.folder, table, [key])
             wanted_areas = sorted({a for a, _c in chosen})
             wanted_crimes = sorted({c for _a, c in chosen})
             parts.append(
@@ -467,16 +479,130 @@ def _read_month_grid(
     cells = len(areas_list) * len(crimes_list) * len(periods)
     if not parts:
         return [(None, None, _MISSING)] * cells
-    found: list[tuple[int | None, int | None, int]] = con.execute(
-        f"SELECT cell, value_count, flags FROM ({' UNION ALL '.join(parts)}) ORDER BY cell",
-        {"areas": areas_list, "crimes": crimes_list},
-    ).fetchall()
+    sql = f"SELECT cell, value_count, flags FROM ({' UNION ALL '.join(parts)}) ORDER BY cell"
+    params: dict[str, Any] = {"areas": areas_list, "crimes": crimes_list} if "$areas," in sql else {}
+    params.update(lean_params)
+    found: list[tuple[int | None, int | None, int]] = con.execute(sql, params or None).fetchall()
     if len(found) == cells:  # every cell has a row (the cells are distinct): already the grid
         return found
     grid: list[tuple[int | None, int | None, int]] = [(None, None, _MISSING)] * cells
     for row in found:
         grid[row[0] or 0] = row
     return grid
+
+
+@dataclass(frozen=True)
+class _Keys:
+    """The ids of one source's lean files (`core_keys`), read once per version and process."""
+
+    facts: str  # FROM-clause texts of its files
+    regions: str
+    area: dict[str, int]
+    crime: dict[str, int]
+    measure: dict[str, int]
+    # part id -> (source key, grain, start date, flags: provisional 2 + incomplete 4 + demo 8)
+    parts: dict[int, tuple[str, str, dt.date, int]]
+
+
+_KEYS: dict[tuple[int, str, str], _Keys | None] = {}
+
+
+def _source_keys(con: duckdb.DuckDBPyConnection, folder: Path | None, source_key: str) -> _Keys | None:
+    """The keys of a source's lean files; None for a file of an older layout (read through the
+    view)."""
+    cache_key = (os.getpid(), str(folder), source_key)
+    with _INDEXES_LOCK:
+        if cache_key in _KEYS:
+            return _KEYS[cache_key]
+    files = lean_files(folder, source_key) if folder else None
+    found: _Keys | None = None
+    if files is not None:
+        facts, keys, regions = files
+        codes: dict[str, dict[str, int]] = {"area": {}, "crime": {}, "measure": {}}
+        parts: dict[int, tuple[str, str, dt.date, int]] = {}
+        for dimension, number, code, source, grain, start, provisional, incomplete, demo in con.execute(
+            "SELECT dimension, id, code, source_key, period_grain, period_start_date, is_provisional, "
+            f"is_incomplete, is_demo FROM read_parquet('{keys}')"
+        ).fetchall():
+            if dimension == "part":
+                flags = 2 * bool(provisional) + 4 * bool(incomplete) + 8 * bool(demo)
+                parts[int(number)] = (source, grain, start, flags)
+            else:
+                codes[dimension][code] = int(number)
+        found = _Keys(f"read_parquet('{facts}')", f"read_parquet('{regions}')", codes["area"],
+                      codes["crime"], codes["measure"], parts)  # fmt: skip
+    with _INDEXES_LOCK:
+        _KEYS[cache_key] = found
+        while len(_KEYS) > 64:
+            _KEYS.pop(next(iter(_KEYS)))
+    return found
+
+
+def _lean_month_part(
+    keys: _Keys,
+    how: str,
+    source_key: str,
+    chosen: set[tuple[str, str]],
+    mask: list[bool],
+    areas: list[str],
+    crimes: list[str],
+    periods: list[Period],
+    measure: str,
+    tag: str,
+) -> tuple[str, dict[str, Any]] | None:
+    """The SELECT of `_read_month_grid` for one source in the lean layout, with its parameters
+    (named after `tag`): filtered and numbered on the ids of its files, no join; None when the
+    source has none of the cells. Lists go as parameters (binding long literals is slow)."""
+    measure_id = keys.measure.get(measure)
+    first, last = periods[0].start, periods[-1].start
+    offsets = {
+        number: (start.year - first.year) * 12 + start.month - first.month
+        for number, (source, grain, start, _f) in keys.parts.items()
+        if source == source_key and grain == "month" and first <= start <= last
+    }
+    wanted_crimes = sorted({keys.crime[c] for _a, c in chosen if c in keys.crime})
+    if measure_id is None or not offsets or not wanted_crimes:
+        return None
+    size = max(keys.parts) + 1
+    params: dict[str, Any] = {
+        f"period_{tag}": [offsets.get(n) for n in range(size)],
+        f"crimes_{tag}": [keys.crime.get(c) for c in crimes],
+        f"mask_{tag}": mask,
+    }
+    if how == "direct":
+        wanted_areas = sorted({keys.area[a] for a, _c in chosen if a in keys.area})
+        if not wanted_areas:
+            return None
+        params[f"areas_{tag}"] = [keys.area.get(a) for a in areas]
+        params[f"flags_{tag}"] = [keys.parts[n][3] if n in keys.parts else 0 for n in range(size)]
+        source, area_column = keys.facts, "area_id"
+        where = f"o.area_id IN ({', '.join(map(str, wanted_areas))})"
+        status = "CAST(o.value_count IS NULL AS INTEGER)"
+        row_flags = f"list_extract($flags_{tag}, o.part_id + 1)"
+    else:
+        params[f"areas_{tag}"] = areas
+        source, area_column = keys.regions, "region_code"
+        where = f"o.region_code IN ({_sql_list(sorted({a for a, _c in chosen}))})"
+        status = (
+            f"CASE WHEN o.reporting_count = o.members_count THEN 0 WHEN o.reporting_count = 0 THEN 1 "
+            f"ELSE {_PARTIAL} END"
+        )
+        row_flags = (
+            "2 * CAST(o.is_provisional AS INTEGER) + 4 * CAST(o.is_incomplete AS INTEGER) "
+            "+ 8 * CAST(o.is_demo AS INTEGER)"
+        )
+    sql = f"""
+        SELECT pair * {len(periods)} + period AS cell, value_count, flags FROM (
+            SELECT (list_position($areas_{tag}, o.{area_column}) - 1) * {len(crimes)}
+                   + list_position($crimes_{tag}, o.crime_id) - 1 AS pair,
+                   list_extract($period_{tag}, o.part_id + 1) AS period,
+                   o.value_count, {status} + {row_flags} AS flags
+            FROM {source} o
+            WHERE {where} AND o.crime_id BETWEEN {wanted_crimes[0]} AND {wanted_crimes[-1]}
+              AND o.measure_id = {measure_id} AND o.part_id BETWEEN {min(offsets)} AND {max(offsets)}
+        ) WHERE period IS NOT NULL AND list_extract($mask_{tag}, pair + 1)
+    """
+    return sql, params
 
 
 def _sql_mask(mask: list[bool]) -> str:

@@ -22,6 +22,7 @@ from ivp.core.errors import DataFileError, FileProblem
 
 from .constants import Classification, RunMode, RunStatus
 from .models import CrimeType, IngestRun
+from .schema import core_view_sql
 from .sources.base import (
     MERGERS_FILE,
     LoadContext,
@@ -31,7 +32,7 @@ from .sources.base import (
     prepare_context_tables,
 )
 from .sources.registry import source_get
-from .store import TEMP_DIR, StatsStore, default_store, duckdb_connect
+from .store import TEMP_DIR, Encoded, StatsStore, default_store, duckdb_connect, encode_logical
 
 ProgressCallback = Callable[[str, int], None]
 
@@ -121,9 +122,14 @@ def read_mergers(data_dir: Path) -> tuple[dict[str, str], set[str]]:
 def load_context(*, source: Source, data_dir: Path) -> LoadContext:
     mergers, split = read_mergers(data_dir)
     codes = set(CrimeType.objects.filter(classification=source.classification).values_list("code", flat=True))
-    current = set(Area.objects.filter(kind=AreaKind.MUNICIPALITY).values_list("code", flat=True))
+    areas = dict(Area.objects.values_list("code", "kind"))
+    current = {code for code, kind in areas.items() if kind == AreaKind.MUNICIPALITY}
     return LoadContext(
-        crime_codes=codes, mergers=mergers, dropped_areas=split, current_municipalities=current
+        crime_codes=codes,
+        mergers=mergers,
+        dropped_areas=split,
+        current_municipalities=current,
+        known_areas=set(areas),
     )
 
 
@@ -212,38 +218,21 @@ def source_load(
                 "INSERT INTO crime_title SELECT unnest(?), unnest(?)",
                 [[t for t, _c in titles], [c for _t, c in titles]],
             )
-        problems: list[FileProblem] = []
-        selects: list[str] = []
-        rows_read = 0
-        for number, item in enumerate(inputs):
-            raw = f"raw_{number}"
-            run.progress(f"read {item.name}", int(60 * number / len(inputs)))
-            try:
-                if item.path is not None and not item.path.exists():
-                    raise RawShapeError([FileProblem(item.name, None, None, "file not found")])
-                source.land(con, item, raw)
-            except RawShapeError as exc:
-                problems += exc.problems
-                continue
-            except duckdb.Error as exc:
-                problems.append(FileProblem(item.name, None, None, f"cannot be read: {exc}"))
-                continue
-            count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
-            rows_read += int(count[0]) if count else 0
-            problems += source.problems(con, raw)
-            selects.append(source.core_select(raw, item))
-        run.run.rows_read = rows_read
-        if problems:
-            raise DataFileError(problems)
+        encoded = _encode_fast(source, con, inputs, run)
+        if encoded is None:  # the general path: land the raw rows, validate them, then encode
+            encoded = _encode_checked(source, con, inputs, run)
+        rows, run.run.rows_read = encoded
         run.progress("write store", 70)
-        select_sql = " UNION ALL ".join(f"({s})" for s in selects)
         with store.writer() as writer:
-            previous = writer.source_path(source.key)
-            if merge and previous.exists():
-                select_sql = (
-                    f"WITH fresh AS ({select_sql}) SELECT * FROM fresh UNION ALL "
-                    f"SELECT * FROM read_parquet('{previous}') "
-                    "WHERE (period_code, area_code) NOT IN (SELECT DISTINCT period_code, area_code FROM fresh)"
+            previous = writer.source_sql(source.key)
+            if merge and previous:
+                fresh = core_view_sql(
+                    f"(SELECT {rows.ids_select()}, value_count FROM {rows.rows})", rows.keys
+                )
+                rows = encode_logical(
+                    con,
+                    f"WITH fresh AS ({fresh}) SELECT * FROM fresh UNION ALL SELECT * FROM ({previous}) "
+                    "WHERE (period_code, area_code) NOT IN (SELECT DISTINCT period_code, area_code FROM fresh)",
                 )
             writer.set_memberships(_official_memberships())
             dates = [i.data_date for i in inputs if i.data_date]
@@ -259,7 +248,7 @@ def source_load(
                 "loaded_at": timezone.now().isoformat(timespec="seconds"),
                 "run_id": run.run.pk,
             }
-            loaded = writer.replace_source(con=con, source_key=source.key, select_sql=select_sql, info=info)
+            loaded = writer.replace_source(con=con, source_key=source.key, encoded=rows, info=info)
             run.progress("sum regions", 85)
         manifest = store.manifest()
         return run.finish(
@@ -281,6 +270,61 @@ def source_load(
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)
         con.close()
+
+
+def _encode_fast(
+    source: Source, con: duckdb.DuckDBPyConnection, inputs: list[SourceInput], run: _Run
+) -> tuple[Encoded, int] | None:
+    """Encode CSV exports straight from the files, without landing and validating the raw rows
+    first, when every cell is one known to pass the checks (see `Source.encode`); None otherwise."""
+    streams = []
+    for item in inputs:
+        if item.path is None or not item.path.exists():
+            return None
+        try:
+            rows = source.plain_file_rows(item)
+        except RawShapeError:
+            return None  # the general path reports it
+        if rows is None:
+            return None
+        streams.append((item, rows))
+    run.progress(f"read {', '.join(i.name for i in inputs)}", 0)
+    try:
+        return source.encode(con, streams, fast=True)
+    except duckdb.Error:
+        return None  # e.g. a file DuckDB cannot read: the general path reports it
+
+
+def _encode_checked(
+    source: Source, con: duckdb.DuckDBPyConnection, inputs: list[SourceInput], run: _Run
+) -> tuple[Encoded, int]:
+    """Land every input's raw rows, validate them (an error report naming file, row and field
+    on any problem) and encode them."""
+    problems: list[FileProblem] = []
+    raws: list[tuple[SourceInput, str]] = []
+    run.run.rows_read = 0
+    for number, item in enumerate(inputs):
+        raw = f"raw_{number}"
+        run.progress(f"read {item.name}", int(60 * number / len(inputs)))
+        try:
+            if item.path is not None and not item.path.exists():
+                raise RawShapeError([FileProblem(item.name, None, None, "file not found")])
+            source.land(con, item, raw)
+        except RawShapeError as exc:
+            problems += exc.problems
+            continue
+        except duckdb.Error as exc:
+            problems.append(FileProblem(item.name, None, None, f"cannot be read: {exc}"))
+            continue
+        count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
+        run.run.rows_read += int(count[0]) if count else 0
+        problems += source.problems(con, raw)
+        raws.append((item, raw))
+    if problems:
+        raise DataFileError(problems)
+    found = source.encode(con, raws)
+    assert found is not None  # only the fast path gives up
+    return found[0], run.run.rows_read
 
 
 def source_remove(*, source_key: str, store: StatsStore | None = None) -> bool:

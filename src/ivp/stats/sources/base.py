@@ -3,8 +3,11 @@
 A source's rows arrive by one of two paths: a file (the bundled files, or a CSV export from
 data.politie.nl / StatLine) or the live OData API. Both paths first land the rows *as delivered*
 in a raw DuckDB table with the table's own column names (`SoortMisdrijf`, `RegioS`, `Perioden`,
-`GeregistreerdeMisdrijven_1`, …) plus `_origin` and `_row`. One parser, `core_select`, then turns
-that raw table into the tidy `core_observations` shape, and one validation, `problems`, checks it.
+`GeregistreerdeMisdrijven_1`, …) plus `_origin` and `_row`. One parser, `encode`, then turns
+that raw table into the tidy `core_observations` rows (in the store's lean layout, ADR 0008), and
+one validation, `problems`, checks it. A CSV export whose every cell is a known code may skip the
+landing and the validation (`encode(fast=True)`): if any cell is not known, any figure invalid or
+any row duplicated, the load takes the general path instead, so the store is the same either way.
 
 The traps of the open data are handled here, once:
 - codes padded with spaces (`"1.1.1 "`, `"GM0363    "`) are trimmed;
@@ -30,12 +33,18 @@ import duckdb
 from ivp.core.errors import FileProblem
 
 from ..constants import Classification
+from ..store import PART_ORDER, Encoded, key_sql, keys_table
 
 MERGERS_FILE = "ivp/municipal_mergers.csv"
 # Wijk and buurt codes: the municipality, then digits or (since 2022, e.g. Amsterdam BU0363AF03) capitals.
 AREA_PATTERN = r"^(NL01|LD\d{2}|PV\d{2}|RE\d{2}|VR\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$"
 PERIOD_PATTERN = r"^\d{4}(MM(0[1-9]|1[0-2])|KW0[1-4]|JJ00)$"
 SUPPRESSED_CELLS = ("", ".", "x")
+# The fast path of `Source.encode` knows cells padded with up to this many spaces on the right.
+KNOWN_PADDING = 8
+KNOWN_PERIOD_MARKS = (*(f"MM{m:02d}" for m in range(1, 13)), "KW01", "KW02", "KW03", "KW04", "JJ00")
+# Above this many possible keys the fast path counts distinct keys by hashing instead of a bitmap.
+BITMAP_KEYS = 1 << 28
 
 
 @dataclass(frozen=True)
@@ -58,10 +67,74 @@ class LoadContext:
     mergers: dict[str, str] = field(default_factory=dict)  # old GM code -> current GM code
     dropped_areas: set[str] = field(default_factory=set)  # split municipalities: no single successor
     current_municipalities: set[str] = field(default_factory=set)
+    known_areas: set[str] = field(default_factory=set)  # every area of the reference data (fast path)
 
 
 def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
+
+
+def _qi(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _value_sql(cell: str) -> str:
+    """A figure from its raw cell: NULL when suppressed; -1 when it is not a whole number (only
+    seen on the fast path, where the cells have not been validated). `TRY_CAST` ignores the
+    spaces around a number, as the validation's `trim` does."""
+    marks = ", ".join(_q(m) for m in SUPPRESSED_CELLS)
+    return (
+        f"CASE WHEN {cell} IS NULL THEN NULL ELSE coalesce(TRY_CAST({cell} AS BIGINT), "
+        f"CASE WHEN trim({cell}) IN ({marks}) THEN NULL ELSE -1 END) END"
+    )
+
+
+def _fast_rows_usable(
+    con: duckdb.DuckDBPyConnection, encoded: Encoded, inputs: int, measures: int, prefix: str
+) -> bool:
+    """Whether the rows of the fast path need no validation: every cell was a known one, every
+    figure whole and non-negative, no two rows of an input share type, area and period, and no
+    input is empty. If so, the keys no row uses are dropped (one pass over the keys, bitmaps)."""
+    crimes, measure_count, parts = encoded.crimes, encoded.measures, encoded.parts
+    found = con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {prefix}_area").fetchone()
+    areas = int(found[0]) if found else 1
+    space = areas * crimes * measure_count * parts
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_used (areas BIT, crimes BIT, parts BIT)")
+    for n in range(inputs):
+        wide = f"{prefix}_{n}_wide"
+        lowest = ", ".join(f"min(value_{i})" for i in range(measures))
+        distinct = (
+            f"bit_count(bitstring_agg(key, 0, {space - 1}))"
+            if space <= BITMAP_KEYS
+            else "count(DISTINCT key)"
+        )
+        # One pass: the checks, and which ids are used (bitmaps; NULL keys are left out).
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {prefix}_check AS
+            SELECT count(*) AS n, count(key) AS keyed, least({lowest}) AS lowest, {distinct} AS distinct_keys,
+                   bitstring_agg(key // {crimes * measure_count * parts}, 0, {areas - 1}) AS areas,
+                   bitstring_agg(key // {measure_count * parts} % {crimes}, 0, {crimes - 1}) AS crimes,
+                   bitstring_agg(key % {parts}, 0, {parts - 1}) AS parts
+            FROM {wide}
+            """
+        )
+        row = con.execute(f"SELECT n, keyed, lowest, distinct_keys FROM {prefix}_check").fetchone()
+        if (
+            not row
+            or not row[0]
+            or row[1] != row[0]
+            or (row[2] is not None and row[2] < 0)
+            or row[3] != row[0]
+        ):
+            return False
+        con.execute(f"INSERT INTO {prefix}_used SELECT areas, crimes, parts FROM {prefix}_check")
+    for dimension, column in (("area", "areas"), ("crime", "crimes"), ("part", "parts")):
+        con.execute(
+            f"DELETE FROM {encoded.keys} WHERE dimension = '{dimension}' "
+            f"AND NOT EXISTS (SELECT 1 FROM {prefix}_used u WHERE get_bit(u.{column}, id) = 1)"
+        )
+    return True
 
 
 class Source:
@@ -89,12 +162,8 @@ class Source:
         """The bundled files of this source (none by default)."""
         return []
 
-    def raw_from_file(self, con: duckdb.DuckDBPyConnection, item: SourceInput, raw: str) -> None:
-        """Read an OData-shaped CSV (a StatLine/dataderden export) into the raw table.
-
-        The delimiter (`,` or `;`) is detected; every cell is kept as text; `_row` counts the
-        header as row 1, as a spreadsheet does.
-        """
+    def _csv_reader(self, item: SourceInput) -> tuple[str, str]:
+        """`read_csv(...)` of an OData-shaped CSV export and the select list of its raw columns."""
         assert item.path is not None
         columns = self.raw_columns
         with item.path.open(encoding="utf-8-sig", newline="") as handle:
@@ -104,11 +173,19 @@ class Source:
         missing = [c for c in columns if c not in header]
         if missing:
             raise RawShapeError([FileProblem(item.name, 1, ", ".join(missing), "required column(s) missing")])
-        select = ", ".join(f'"{c}"' for c in columns)
         reader = (
             f"read_csv({_q(str(item.path))}, all_varchar=true, header=true, delim={_q(delimiter)}, "
             f"quote='\"', strict_mode=false, null_padding=true)"
         )
+        return reader, ", ".join(_qi(c) for c in columns)
+
+    def raw_from_file(self, con: duckdb.DuckDBPyConnection, item: SourceInput, raw: str) -> None:
+        """Read an OData-shaped CSV (a StatLine/dataderden export) into the raw table.
+
+        The delimiter (`,` or `;`) is detected; every cell is kept as text; `_row` counts the
+        header as row 1, as a spreadsheet does.
+        """
+        reader, select = self._csv_reader(item)
         ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
         if not (ordered and ordered[0]):
             con.execute(
@@ -157,119 +234,198 @@ class Source:
 
     # --- the one parser ---------------------------------------------------------------------
 
-    def _measure_case(self) -> str:
-        whens = " ".join(f"WHEN {_q(k)} THEN {_q(v)}" for k, v in self.measures.items())
-        return f"CASE measure_key {whens} END"
+    def plain_file_rows(self, item: SourceInput) -> str | None:
+        """The cells of a CSV export in the table's own shape, as a relation read straight from the
+        file (no `_origin`, `_row`), for a load that need not land the raw rows first; None when
+        the input is not such a file or this source reads it its own way."""
+        if (
+            item.path is None
+            or item.records is not None
+            or type(self).raw_from_file is not Source.raw_from_file
+        ):
+            return None
+        reader, select = self._csv_reader(item)
+        return f"(SELECT {select} FROM {reader})"
 
-    def core_select(self, raw: str, item: SourceInput) -> str:
-        """SELECT turning the raw table into `core_observations` rows (see schema.py).
+    def _known_cells(self, dimension: str) -> str:
+        """For the fast path of `encode`: every cell of a dimension known to pass its checks (the
+        known crime codes, the known areas that are not restated or dropped, every period code of
+        1900-2099), also padded with spaces on the right as the politie exports do."""
+        if dimension == self.crime_dimension:
+            codes, pad = "SELECT code FROM known_crime", KNOWN_PADDING
+        elif dimension == self.area_dimension:
+            codes = (
+                "SELECT code FROM known_area WHERE code NOT IN (SELECT old_code FROM merger_map) "
+                "AND code NOT IN (SELECT code FROM dropped_area)"
+            )
+            pad = KNOWN_PADDING
+        else:
+            marks = ", ".join(f"('{m}')" for m in KNOWN_PERIOD_MARKS)
+            codes = (
+                f"SELECT CAST(y AS VARCHAR) || m AS code FROM range(1900, 2100) t(y), (VALUES {marks}) s(m)"
+            )
+            pad = 0
+        conditions = [c for column, c, _m in self._checks() if column == dimension]
+        valid = " AND ".join(f"NOT coalesce(({c}), false)" for c in conditions) or "true"
+        return (
+            f'SELECT "{dimension}" AS cell FROM (SELECT code || repeat(\' \', w) AS "{dimension}" '
+            f"FROM ({codes}), range(0, {pad + 1}) p(w)) WHERE {valid}"
+        )
 
-        The code cells are read through small maps made from their distinct values (a few
-        hundred for millions of rows): trimming, restating merged municipalities and dating a
-        period happen once per value, not once per row. Rows of municipalities that absorbed
-        others (the targets in `merger_map`) are summed per area x type x measure x period; every
-        other row is its own core row (the validation has refused duplicates).
-        """
+    def cell_maps(
+        self, con: duckdb.DuckDBPyConnection, prefix: str, item: SourceInput, cells: Mapping[str, str]
+    ) -> None:
+        """The parser of the code cells of one input, run once per distinct cell (a few hundred for
+        millions of rows): `cells[dimension]` is a relation of cells (column `cell`). Creates
+        `{prefix}_crime` (cell, code), `{prefix}_area` (cell, code, restated: a merged
+        municipality restated to its successor; split ones are left out) and `{prefix}_period`
+        (cell, code, grain, dates and flags of the period in this input)."""
         data_date = item.data_date or dt.date.today()
         provisional = ", ".join(str(y) for y in sorted(item.provisional_years)) or "NULL"
         data_day = f"DATE {_q(data_date.isoformat())}"
         complete_from = f"DATE {_q((item.complete_from or dt.date.min).isoformat())}"
-        crime, area, period = self.crime_dimension, self.area_dimension, self.period_dimension
-        measures = list(self.measures)
-        cells = ", ".join(f"v{i}.value AS value_{i}" for i in range(len(measures)))
-        value_maps = "".join(
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {prefix}_crime AS SELECT cell, trim(cell) AS code "
+            f"FROM ({cells[self.crime_dimension]})"
+        )
+        con.execute(
             f"""
-        value_map_{i} AS (
-            SELECT cell, CASE WHEN cell IS NULL OR trim(cell) IN ('', '.', 'x') THEN NULL
-                              ELSE CAST(trim(cell) AS BIGINT) END AS value
-            FROM (SELECT DISTINCT "{m}" AS cell FROM {raw})
-        ),"""
-            for i, m in enumerate(measures)
-        )
-        value_joins = "".join(
-            f'\n            LEFT JOIN value_map_{i} v{i} ON v{i}.cell = r."{m}"'
-            for i, m in enumerate(measures)
-        )
-        unpivot = " UNION ALL ".join(
-            f"SELECT _origin, crime_code, area_code, summed, period_code, grain, start_date, y, months, "
-            f"is_provisional, is_incomplete, {_q(m)} AS measure_key, value_{i} AS value FROM joined"
-            for i, m in enumerate(measures)
-        )
-        identity = (
-            f"{_q(self.key)} AS source_key, {_q(self.table_id)} AS table_id, "
-            f"{_q(str(self.classification))} AS classification, area_code, crime_code, "
-            f"{self._measure_case()} AS measure, period_code"
-        )
-        demo = str(self.is_demo).upper()
-        return f"""
-        WITH crime_map AS (
-            SELECT cell, trim(cell) AS crime_code FROM (SELECT DISTINCT "{crime}" AS cell FROM {raw})
-        ),
-        area_map AS (
-            SELECT a.cell, coalesce(mm.new_code, a.raw_area) AS area_code,
-                   coalesce(mm.new_code, a.raw_area) IN (SELECT new_code FROM merger_map) AS summed
-            FROM (SELECT cell, upper(trim(cell)) AS raw_area FROM (SELECT DISTINCT "{area}" AS cell FROM {raw})) a
+            CREATE OR REPLACE TEMP TABLE {prefix}_area AS
+            SELECT a.cell, coalesce(mm.new_code, a.raw_area) AS code, mm.new_code IS NOT NULL AS restated
+            FROM (SELECT cell, upper(trim(cell)) AS raw_area FROM ({cells[self.area_dimension]})) a
             LEFT JOIN merger_map mm ON mm.old_code = a.raw_area
             WHERE a.raw_area NOT IN (SELECT code FROM dropped_area)
-        ),
-        period_parts AS (
-            SELECT cell, period_code,
-                   CAST(substr(period_code, 1, 4) AS INTEGER) AS y,
-                   substr(period_code, 5, 2) AS mark,
-                   CAST(substr(period_code, 7, 2) AS INTEGER) AS n
-            FROM (SELECT cell, trim(cell) AS period_code FROM (SELECT DISTINCT "{period}" AS cell FROM {raw}))
-        ),
-        period_dated AS (
-            SELECT *,
-                   CASE mark WHEN 'MM' THEN 'month' WHEN 'KW' THEN 'quarter' ELSE 'year' END AS grain,
-                   make_date(y, CASE mark WHEN 'MM' THEN n WHEN 'KW' THEN 3 * n - 2 ELSE 1 END, 1) AS start_date,
-                   CASE mark WHEN 'MM' THEN 1 WHEN 'KW' THEN 3 ELSE 12 END AS months
-            FROM period_parts
-        ),
-        period_map AS (
-            SELECT *,
-                   y IN ({provisional}) IS TRUE AS is_provisional,
-                   (start_date + to_months(months) > {data_day} OR start_date < {complete_from}) AS is_incomplete
-            FROM period_dated
-        ),{value_maps}
-        joined AS (
-            SELECT r._origin, c.crime_code, a.area_code, a.summed, p.period_code, p.grain, p.start_date, p.y,
-                   p.months, p.is_provisional, p.is_incomplete, {cells}
-            FROM {raw} r
-            JOIN crime_map c ON c.cell = r."{crime}"
-            JOIN area_map a ON a.cell = r."{area}"
-            JOIN period_map p ON p.cell = r."{period}"{value_joins}
-        ),
-        long AS ({unpivot}),
-        single AS (
-            SELECT {identity},
-                   grain AS period_grain, start_date AS period_start_date,
-                   value AS value_count,
-                   value IS NULL AS is_suppressed,
-                   is_provisional,
-                   is_incomplete,
-                   {demo} AS is_demo,
-                   _origin AS origin,
-                   {data_day} AS data_date
-            FROM long
-            WHERE NOT summed
-        ),
-        summed AS (
-            SELECT {identity},
-                   any_value(grain) AS period_grain, any_value(start_date) AS period_start_date,
-                   CASE WHEN bool_or(value IS NULL) THEN NULL ELSE sum(value) END AS value_count,
-                   bool_or(value IS NULL) AS is_suppressed,
-                   any_value(is_provisional) AS is_provisional,
-                   any_value(is_incomplete) AS is_incomplete,
-                   {demo} AS is_demo,
-                   any_value(_origin) AS origin,
-                   {data_day} AS data_date
-            FROM long
-            WHERE summed
-            GROUP BY area_code, crime_code, measure_key, period_code
+            """
         )
-        SELECT * FROM single UNION ALL SELECT * FROM summed
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {prefix}_period AS
+            WITH parts AS (
+                SELECT cell, code, CAST(substr(code, 1, 4) AS INTEGER) AS y, substr(code, 5, 2) AS mark,
+                       CAST(substr(code, 7, 2) AS INTEGER) AS n
+                FROM (SELECT cell, trim(cell) AS code FROM ({cells[self.period_dimension]}))
+            ),
+            dated AS (
+                SELECT *,
+                       CASE mark WHEN 'MM' THEN 'month' WHEN 'KW' THEN 'quarter' ELSE 'year' END AS grain,
+                       make_date(y, CASE mark WHEN 'MM' THEN n WHEN 'KW' THEN 3 * n - 2 ELSE 1 END, 1) AS start_date,
+                       CASE mark WHEN 'MM' THEN 1 WHEN 'KW' THEN 3 ELSE 12 END AS months
+                FROM parts
+            )
+            SELECT cell, code, grain, start_date,
+                   y IN ({provisional}) IS TRUE AS is_provisional,
+                   (start_date + to_months(months) > {data_day} OR start_date < {complete_from}) AS is_incomplete,
+                   {data_day} AS data_date
+            FROM dated
+            """
+        )
+
+    def encode(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        inputs: list[tuple[SourceInput, str]],
+        *,
+        fast: bool = False,
+        prefix: str = "enc",
+    ) -> tuple[Encoded, int] | None:
+        """The one parser: the raw rows of the inputs, as (input, relation with the raw columns),
+        into the lean layout of `core_observations` (see `store.Encoded`); returns it with the
+        number of raw rows.
+
+        The code cells are parsed once per distinct cell (`cell_maps`) and every row is joined to
+        those maps on its raw cells. Rows of municipalities restated to their successor are
+        summed per area x type x measure x period; every other row is its own core row (the
+        validation has refused duplicates).
+
+        `fast`: the rows have not been validated (nor landed); the maps are every cell known to
+        pass the checks (`_known_cells`). If any row has another cell, an invalid figure or a
+        duplicate, None is returned and the caller takes the general path (land, validate,
+        encode), so the store is the same either way.
         """
+        dimensions = (self.crime_dimension, self.area_dimension, self.period_dimension)
+        for n, (item, rows) in enumerate(inputs):
+            cells = {
+                d: self._known_cells(d) if fast else f'SELECT DISTINCT "{d}" AS cell FROM {rows}'
+                for d in dimensions
+            }
+            self.cell_maps(con, f"{prefix}_{n}", item, cells)
+        for dimension in ("crime", "area"):
+            union = " UNION ".join(f"SELECT code FROM {prefix}_{n}_{dimension}" for n in range(len(inputs)))
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {prefix}_{dimension} AS SELECT code, "
+                f"CAST(row_number() OVER (ORDER BY code) - 1 AS INTEGER) AS id FROM (SELECT DISTINCT code FROM ({union}))"
+            )
+        names = sorted(set(self.measures.values()))
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {prefix}_measure AS SELECT unnest(?) AS code, "
+            f"CAST(unnest(range({len(names)})) AS INTEGER) AS id",
+            [names],
+        )
+        constants = (
+            f"{_q(self.key)} AS source_key, {_q(self.table_id)} AS table_id, "
+            f"{_q(str(self.classification))} AS classification, {str(self.is_demo).upper()} AS is_demo"
+        )
+        periods = " UNION ".join(
+            f"SELECT code, grain AS period_grain, start_date AS period_start_date, is_provisional, is_incomplete, "
+            f"{_q(item.name)} AS origin, data_date, {constants} FROM {prefix}_{n}_period"
+            for n, (item, _rows) in enumerate(inputs)
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {prefix}_part AS SELECT "
+            f"CAST(row_number() OVER (ORDER BY {PART_ORDER}) - 1 AS INTEGER) AS id, * "
+            f"FROM (SELECT DISTINCT * FROM ({periods}))"
+        )
+        sizes = keys_table(con, prefix)
+        crimes, measures, parts = sizes
+        join = "LEFT JOIN" if fast else "JOIN"
+        selects: list[str] = []
+        summed = False
+        for n, (item, rows) in enumerate(inputs):
+            maps = f"{prefix}_{n}"
+            values = ", ".join(
+                f"{_value_sql(f'r.{_qi(m)}')} AS value_{i}" for i, m in enumerate(self.measures)
+            )
+            con.execute(
+                f"""
+                CREATE OR REPLACE TEMP TABLE {maps}_wide AS
+                SELECT {key_sql("a.id", "c.id", "0", "p.id", sizes)} AS key, {values}
+                FROM {rows} r
+                {join} (SELECT m.cell, d.id FROM {maps}_crime m JOIN {prefix}_crime d ON d.code = m.code) c
+                  ON c.cell = r.{_qi(self.crime_dimension)}
+                {join} (SELECT m.cell, d.id FROM {maps}_area m JOIN {prefix}_area d ON d.code = m.code) a
+                  ON a.cell = r.{_qi(self.area_dimension)}
+                {join} (SELECT m.cell, d.id FROM {maps}_period m JOIN {prefix}_part d ON d.code = m.code
+                          AND d.origin = {_q(item.name)} AND d.period_grain = m.grain
+                          AND d.period_start_date = m.start_date AND d.is_provisional = m.is_provisional
+                          AND d.is_incomplete = m.is_incomplete AND d.data_date = m.data_date) p
+                  ON p.cell = r.{_qi(self.period_dimension)}
+                """
+            )
+            restated = con.execute(f"SELECT coalesce(bool_or(restated), false) FROM {maps}_area").fetchone()
+            for i, measure in enumerate(self.measures):
+                offset = names.index(self.measures[measure]) * parts
+                select = f"SELECT key + {offset} AS key, value_{i} AS value_count FROM {maps}_wide"
+                if restated and restated[0]:  # municipalities restated to their successor: summed
+                    select = (
+                        "SELECT key, CASE WHEN bool_or(value_count IS NULL) THEN NULL ELSE sum(value_count) END "
+                        f"AS value_count FROM ({select}) GROUP BY key"
+                    )
+                    summed = True
+                selects.append(select)
+        # A view when every row is its own core row (no copy of millions of rows).
+        union = " UNION ALL ".join(selects)
+        if summed:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {prefix}_summed AS {union}")
+            union = f"SELECT * FROM {prefix}_summed"
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {prefix}_rows AS {union}")
+        total = 0
+        for n in range(len(inputs)):
+            found = con.execute(f"SELECT count(*) FROM {prefix}_{n}_wide").fetchone()
+            total += int(found[0]) if found else 0
+        encoded = Encoded(f"{prefix}_rows", f"{prefix}_keys", crimes, measures, parts)
+        if fast and not _fast_rows_usable(con, encoded, len(inputs), len(self.measures), prefix):
+            return None
+        return encoded, total
 
     # --- the one validation -----------------------------------------------------------------
 
@@ -417,6 +573,7 @@ def prepare_context_tables(con: duckdb.DuckDBPyConnection, context: LoadContext)
         ),
         "dropped_area": ("code VARCHAR", [sorted(context.dropped_areas)]),
         "current_gm": ("code VARCHAR", [sorted(context.current_municipalities)]),
+        "known_area": ("code VARCHAR", [sorted(context.known_areas)]),
     }
     for name, (columns, values) in tables.items():
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} ({columns})")
