@@ -125,6 +125,17 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:home"
 
+# E-mail (the monthly bulletin of a network): Django's SMTP backend, configured from the environment.
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = os.environ.get("IVP_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("IVP_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("IVP_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("IVP_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("IVP_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("IVP_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("IVP_EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get("IVP_EMAIL_FROM", "ivp@localhost")
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "locale"]

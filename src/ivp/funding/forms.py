@@ -21,12 +21,13 @@ class EuroField(forms.DecimalField):
     """A decimal as people type it: "150.000,50", "150000.50", "€ 0,07" (a comma is the decimal
     separator when there is one; dots before it group thousands)."""
 
-    def to_python(self, value: Any) -> Decimal | None:
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
             if "," in value:
                 value = value.replace(".", "").replace(",", ".")
-        return super().to_python(value)  # type: ignore[no-any-return]
+        parsed: Decimal | None = super().to_python(value)
+        return parsed
 
 
 def _rate_field() -> forms.DecimalField:
@@ -35,7 +36,7 @@ def _rate_field() -> forms.DecimalField:
         max_digits=8,
         decimal_places=RATE_DECIMALS,
         min_value=Decimal("0.0001"),
-                help_text=_("For example 0,07 for seven cents per inhabitant per year."),
+        help_text=_("For example 0,07 for seven cents per inhabitant per year."),
     )
 
 
@@ -139,9 +140,9 @@ class InKindForm(forms.Form):
         for partner in self.partners:
             given = current.get(partner.pk)
             self.fields[f"fte_{partner.pk}"] = EuroField(
-                label=_("Staff (fte)"), max_digits=5, decimal_places=2, min_value=Decimal(0),                 required=False, initial=given.fte if given else None,
-                widget=forms.TextInput(attrs={"class": "utrecht-textbox utrecht-textbox--html-input",
-                                              "inputmode": "decimal"}),
+                label=_("Staff (fte)"), max_digits=5, decimal_places=2, min_value=Decimal(0),
+                required=False, initial=given.fte if given else None,
+                widget=forms.TextInput(attrs={"class": TEXTBOX, "inputmode": "decimal"}),
             )  # fmt: skip
             self.fields[f"facilities_{partner.pk}"] = forms.CharField(
                 label=_("Facilities"), required=False, initial=given.facilities if given else "",
