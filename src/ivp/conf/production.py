@@ -27,5 +27,6 @@ SECURE_HSTS_PRELOAD = env_bool("IVP_HSTS_PRELOAD", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # WhiteNoise's compressed manifest storage; see ivp.core.staticfiles for the one difference.
+    "staticfiles": {"BACKEND": "ivp.core.staticfiles.StaticStorage"},
 }

@@ -41,6 +41,16 @@ def test_production_settings_pass_the_deploy_check_without_warnings(tmp_path: Pa
     assert "no issues (0 silenced)" in result.stdout
 
 
+def test_collectstatic_works_with_the_production_storage(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "collectstatic", "--noinput", "-v", "0"],
+        env=_production_env(tmp_path), capture_output=True, text=True, check=False, cwd=REPO,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    manifest = (tmp_path / "static" / "staticfiles.json").read_text(encoding="utf-8")
+    assert "ivp/charts.js" in manifest and "vendor/vega/vega-embed.min.js" in manifest
+
+
 def test_production_sends_hsts_and_redirects_plain_http(tmp_path: Path) -> None:
     script = (
         "import django; django.setup()\n"

@@ -234,8 +234,39 @@ FILLERS: dict[str, Filler] = {
 NEUTRAL = {"kind", "number", "year", "app_label", "url"}
 
 
+def _model_for(param: str) -> type[models.Model] | None:
+    """`<thing>_id` → the one model whose name ends in `thing` (network_id → Network,
+    round_id → PrioritisationRound, …), or None when there is none or more than one."""
+    if not param.endswith("_id"):
+        return None
+    stem = param.removesuffix("_id").replace("_", "")
+    exact = [m for m in apps.get_models() if m._meta.model_name == stem]
+    found = exact or [m for m in apps.get_models() if m._meta.model_name.endswith(stem)]
+    return found[0] if len(found) == 1 else None
+
+
+def _generic(param: str) -> Filler | None:
+    """A filler for `<thing>_id` of a model the registry does not know yet: an existing object
+    (the first for `own`, the last for `other`), or 0 (a 404) when there is none. Prefer a real
+    entry in FILLERS with objects of both organisations in `build_world`."""
+    model = _model_for(param)
+    if model is None:
+        return None
+
+    def filler(world: World, variant: str, route: Route) -> str:
+        objects = model._default_manager.order_by("pk" if variant == "own" else "-pk")
+        obj = objects.first()
+        return str(obj.pk) if obj is not None else "0"
+
+    return filler
+
+
+def filler_for(param: str) -> Filler | None:
+    return FILLERS.get(param) or _generic(param)
+
+
 def fill(world: World, route: Route, variant: str) -> str:
-    values = {p: FILLERS[p](world, variant, route) for p in route.params}
+    values = {p: filler_for(p)(world, variant, route) for p in route.params}  # type: ignore[misc]
     if route.name == "admin:view_on_site":
         values["object_id"] = str(world.plans[variant].pk)
     return route.build(values)
