@@ -4,6 +4,7 @@ one municipality or for every municipality of a region."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,8 @@ def cmd_report_veiligheidsbeeld(args: argparse.Namespace) -> None:
     with ProgressBar(label=_("safety pictures")) as bar:
         result = veiligheidsbeeld_batch_write(region_code=args.region, period=period, folder=folder,
                                               file_format=args.format, group_code=args.group,
-                                              limit=args.limit, progress=bar.update)  # fmt: skip
+                                              limit=args.limit, workers=args.workers,
+                                              progress=bar.update)  # fmt: skip
     sys.stdout.write(
         _("Written: %(count)d file(s) to %(folder)s in %(seconds).1f s.")
         % {"count": len(result.paths), "folder": folder, "seconds": result.seconds}
@@ -59,4 +61,10 @@ def register(commands: Any) -> None:
     )
     parser.add_argument("--group", help=_("also compare with this user-defined group (GR code)"))
     parser.add_argument("--limit", type=int, help=_("with --region: only the first N municipalities"))
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help=_("with --region: files made at once by that many processes (default: the number of CPUs)"),
+    )
     parser.set_defaults(func=cmd_report_veiligheidsbeeld)

@@ -22,7 +22,7 @@ from ivp.areas.selectors import area_get, area_regions
 from ivp.core.errors import NotFoundError, ValidationFailed
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period, enumerate_months
-from ivp.stats.selectors import FigureRow, figures, store_status
+from ivp.stats.selectors import SOURCE_PREFERENCE, FigureRow, figures, store_status
 from ivp.stats.store import StatsStore
 
 from .constants import (
@@ -194,11 +194,13 @@ def latest_period(*, store: StatsStore | None = None) -> ReportPeriod:
     """The most recent whole year or half year of the municipal monthly crime figures."""
     import datetime as dt
 
+    # The sources that answer registered crimes per type (not e.g. the burglary map points).
+    crime_sources = set(SOURCE_PREFERENCE["politie"])
     lasts = [
         info["last_period"]
-        for info in store_status(store=store)["sources"].values()
-        if info.get("classification") == "politie" and "month" in info.get("grains", "")
-        and info.get("areas", 0) > 1 and info.get("last_period")
+        for key, info in store_status(store=store)["sources"].items()
+        if key in crime_sources and "month" in info.get("grains", "") and info.get("areas", 0) > 1
+        and info.get("last_period")
     ]  # fmt: skip
     if not lasts:
         return ReportPeriod(dt.date.today().year - 1)
