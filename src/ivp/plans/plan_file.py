@@ -62,6 +62,21 @@ class _PlanLoader(_SafeBase):  # type: ignore[valid-type,misc]
         return mapping
 
 
+class NotADate(str):
+    """A scalar that YAML reads as a date or time but that is none (`2024-13-45`): kept as its
+    text, so that the checks report it with its path instead of the parser failing."""
+
+    __slots__ = ()
+
+
+def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return NotADate(loader.construct_scalar(node))
+
+
+_PlanLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _PlanLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()

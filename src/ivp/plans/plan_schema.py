@@ -22,7 +22,7 @@ from ivp.core.errors import DataFileError, FileProblem
 
 from .constants import PLAN_FORMAT_VERSION
 from .models import YEAR_MAX, YEAR_MIN
-from .plan_file import ParsedFile, YamlPath
+from .plan_file import NotADate, ParsedFile, YamlPath
 from .serialization import FORMAT_NAME
 
 Schema = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
@@ -83,6 +83,8 @@ def max_length(model: type[models.Model], name: str) -> int:
 def got(value: Any) -> str:
     if value is None:
         return _("nothing")
+    if isinstance(value, NotADate):
+        return _("%(value)s, which is not a valid date") % {"value": str(value)}
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -150,10 +152,10 @@ class Checker:
         if value is None:
             return ""
         where = (*path, key)
-        if not isinstance(value, str):
+        if not isinstance(value, str) or isinstance(value, NotADate):
             hint = (
                 _(" (put it in quotes: '%(value)s')") % {"value": value}
-                if isinstance(value, int | float)
+                if isinstance(value, int | float | dt.date | NotADate)
                 else ""
             )
             self.add(where, _("expected text, got %(got)s") % {"got": got(value)} + hint)
@@ -170,7 +172,7 @@ class Checker:
     def texts(self, m: dict[str, Any], key: str, path: YamlPath) -> list[str]:
         result = []
         for where, item in self.items(m, key, path):
-            if not isinstance(item, str) or not item.strip():
+            if not isinstance(item, str) or isinstance(item, NotADate) or not item.strip():
                 self.add(where, _("expected text, got %(got)s") % {"got": got(item)})
             else:
                 result.append(item)

@@ -403,17 +403,18 @@ def _baseline_and_target(
     baseline = (c.mapping(m["baseline"], b_path) if "baseline" in m else None) or {}
     b_value, b_year = c.number(baseline, "value", b_path), c.year(baseline, "year", b_path)
     _in_range(c, (*b_path, "value"), b_value, unit)
-    if b_value is not None and b_year is None and "year" not in baseline:
+    # `year: ~` counts as missing (an invalid year is already reported by c.year).
+    if b_value is not None and baseline.get("year") is None:
         c.add((*b_path, "year"), _("a baseline value needs its year"))
     target = (c.mapping(m["target"], t_path) if "target" in m else None) or {}
     comparator = c.choice(target, "comparator", t_path, TargetComparator.values)
     t_value, t_year = c.number(target, "value", t_path), c.year(target, "year", t_path)
     start, end = period
     if comparator:
-        if b_year is None and "year" not in baseline:
+        if baseline.get("year") is None:
             c.add(t_path, _("a target needs the baseline year (baseline.year)"))
         if comparator == TargetComparator.REDUCE_BY_PCT:
-            if b_value is None and "value" not in baseline:
+            if baseline.get("value") is None:
                 c.add(t_path, _("reduce_by_pct needs a baseline value to reduce from"))
             if t_value is not None and not Decimal(0) < t_value <= Decimal(100):
                 c.add((*t_path, "value"), _("a reduction is a percentage above 0 and at most 100"))

@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import IntegrityError
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -236,18 +234,6 @@ def test_the_plan_importer_refuses_bad_plan_files_cleanly(case: tuple[bytes, str
     before = _plan_counts()
     try:
         result = plan_import(content=data, name="plan.yaml")
-    except IntegrityError as exc:
-        # KNOWN DEFECT 3 of the plan importer (pinned by a strict xfail below): a null baseline
-        # year passes the checks and is refused only by the database. Still all or nothing:
-        assert _plan_counts() == before, f"a failed import ({mutations}) wrote to the database"
-        assume("baseline" not in str(exc))
-        raise
-    except ValueError as exc:
-        # KNOWN DEFECT 4 (pinned below): an impossible date such as 2024-13-45 escapes YAML's
-        # date constructor as ValueError.
-        assert _plan_counts() == before
-        assume(not re.search(r"must be in|out of range", str(exc)))
-        raise
     except DataFileError as exc:
         assert exc.problems, mutations
         for problem in exc.problems:
@@ -260,31 +246,29 @@ def test_the_plan_importer_refuses_bad_plan_files_cleanly(case: tuple[bytes, str
         Plan.objects.filter(pk=plan.pk).delete()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=IntegrityError,
-    reason="KNOWN DEFECT 3 of the plan importer: a null baseline year is an IntegrityError",
-)
 def test_a_null_baseline_year_is_refused_as_a_data_file_error() -> None:
+    """Found by the fuzzing (defect 3, fixed): once an IntegrityError from the database."""
     from ivp.plans.importing import plan_import
 
     text = PLAN_FILE.read_text(encoding="utf-8").replace(
         "    value: 41\n    year: 2022", "    value: 41\n    year: ~", 1
     )
-    with pytest.raises(DataFileError):
+    assert "year: ~" in text
+    before = _plan_counts()
+    with pytest.raises(DataFileError) as caught:
         plan_import(content=text.encode(), name="plan.yaml")
+    assert any(p.field and p.field.endswith("baseline.year") for p in caught.value.problems)
+    assert _plan_counts() == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=ValueError,
-    reason="KNOWN DEFECT 4 of the plan importer: an impossible date is a ValueError",
-)
 def test_an_impossible_date_is_refused_as_a_data_file_error() -> None:
+    """Found by the fuzzing (defect 4, fixed): once a ValueError from YAML's date constructor."""
     from ivp.plans.importing import plan_import
 
-    text = PLAN_FILE.read_text(encoding="utf-8")
-    text = text.replace("  title: Integraal", "  title: 2024-13-45\n  x_title: Integraal", 1)
+    text = PLAN_FILE.read_text(encoding="utf-8").replace(
+        "  title: Integraal", "  title: 2024-13-45\n  x_title: Integraal", 1
+    )
     assert "2024-13-45" in text
-    with pytest.raises(DataFileError):
+    with pytest.raises(DataFileError) as caught:
         plan_import(content=text.encode(), name="plan.yaml")
+    assert "plan.title" in [p.field for p in caught.value.problems]

@@ -242,6 +242,54 @@ def test_yes_and_no_are_not_booleans_and_numbers_for_codes_get_a_hint() -> None:
     assert "'indicators[0].code': expected text, got 12 (put it in quotes: '12')" in text
 
 
+def test_a_null_baseline_year_is_a_problem_naming_its_path_not_a_database_error() -> None:
+    def null_year(data: dict[str, Any]) -> None:
+        data["indicators"][1]["baseline"]["year"] = None  # `year: ~` in the file
+        data["indicators"][0]["baseline"]["year"] = None  # with a target, which needs it too
+
+    text = "\n".join(problems_of(as_bytes(plan_file(null_year))))
+    assert "'indicators[1].baseline.year': a baseline value needs its year" in text
+    assert "'indicators[0].baseline.year': a baseline value needs its year" in text
+    assert "'indicators[0].target': a target needs the baseline year (baseline.year)" in text
+
+
+def test_a_null_baseline_value_with_reduce_by_pct_is_a_problem() -> None:
+    def null_value(data: dict[str, Any]) -> None:
+        data["indicators"][1]["baseline"]["value"] = None
+        data["indicators"][1]["target"] = {"comparator": "reduce_by_pct", "value": 10}
+
+    text = "\n".join(problems_of(as_bytes(plan_file(null_value))))
+    assert "'indicators[1].target': reduce_by_pct needs a baseline value to reduce from" in text
+
+
+def test_an_impossible_date_is_a_problem_naming_its_path() -> None:
+    content = as_bytes(plan_file())
+    assert b"'on': '2024-02-01'" in content
+    content = content.replace(b"'on': '2024-02-01'", b"'on': 2024-13-45")
+    (problem,) = problems_of(content)
+    assert "'plan.adopted.on': expected a date (YYYY-MM-DD), got 2024-13-45, which is not a valid date" in (
+        problem
+    )
+
+
+def test_an_impossible_date_where_text_belongs_is_a_problem_with_a_hint() -> None:
+    content = as_bytes(plan_file(lambda d: d["plan"].update(title="TITLE")))
+    content = content.replace(b"title: TITLE", b"title: 2024-13-45").replace(
+        b"- Meer signalen", b"- 2023-02-30 10:00:00"
+    )
+    text = "\n".join(problems_of(content))
+    assert "'plan.title': expected text, got 2024-13-45, which is not a valid date (put it in quotes" in text
+    assert (
+        "'fields[0].themes[0].goals[0]': expected text, got 2023-02-30 10:00:00, which is not a valid" in text
+    )
+
+
+def test_a_valid_date_where_text_belongs_gets_the_quotes_hint() -> None:
+    content = as_bytes(plan_file(lambda d: d["plan"].update(title="TITLE")))
+    (problem,) = problems_of(content.replace(b"title: TITLE", b"title: 2024-01-31"))
+    assert "'plan.title': expected text, got 2024-01-31 (put it in quotes: '2024-01-31')" in problem
+
+
 def test_a_key_given_twice_is_refused() -> None:
     content = as_bytes(plan_file()).replace(b"  status: adopted\n", b"  status: adopted\n  status: draft\n")
     (problem,) = problems_of(content)
