@@ -8,6 +8,11 @@ from django.utils.translation import gettext_lazy as _
 from ivp.areas.models import Area
 
 
+class MunicipalityChoiceField(forms.ModelChoiceField[Area]):
+    def label_from_instance(self, obj: Area) -> str:
+        return obj.name
+
+
 class SubscriberForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -15,7 +20,7 @@ class SubscriberForm(forms.Form):
             attrs={"class": "utrecht-textbox utrecht-textbox--html-input", "autocomplete": "off"}
         ),
     )
-    area = forms.ModelChoiceField(
+    area = MunicipalityChoiceField(
         label=_("Municipality"),
         queryset=Area.objects.none(),
         widget=forms.Select(attrs={"class": "utrecht-select utrecht-select--html-select"}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -21,13 +22,25 @@ class EuroField(forms.DecimalField):
     """A decimal as people type it: "150.000,50", "150000.50", "€ 0,07" (a comma is the decimal
     separator when there is one; dots before it group thousands)."""
 
+    def __init__(self, *args: Any, grouping_dots: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.grouping_dots = grouping_dots  # amounts in cents: "150.000" is 150000, not 150
+
     def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
         if isinstance(value, str):
             value = value.replace("€", "").replace(" ", "").replace("\u00a0", "").strip()
             if "," in value:
                 value = value.replace(".", "").replace(",", ".")
+            elif self.grouping_dots and re.fullmatch(r"\d{1,3}(\.\d{3})+", value):
+                value = value.replace(".", "")
         parsed: Decimal | None = super().to_python(value)
         return parsed
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored Decimal as Dutch users write it: 0.0700 -> "0,07", 150000.00 -> "150000"."""
+        if isinstance(value, Decimal) and value.is_finite():
+            return format(value.normalize(), "f").replace(".", ",")
+        return value
 
 
 def _rate_field() -> forms.DecimalField:
@@ -37,6 +50,7 @@ def _rate_field() -> forms.DecimalField:
         decimal_places=RATE_DECIMALS,
         min_value=Decimal("0.0001"),
         help_text=_("For example 0,07 for seven cents per inhabitant per year."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
 
 
@@ -76,7 +90,8 @@ class ScenarioForm(forms.Form):
 
 def _amount_field(label: str) -> forms.DecimalField:
     return EuroField(
-        label=label, max_digits=12, decimal_places=2, min_value=Decimal(0), required=False,
+        grouping_dots=True, label=label, max_digits=12, decimal_places=2, min_value=Decimal(0),
+        required=False,
         widget=forms.TextInput(attrs={"class": f"{TEXTBOX} ivp-funding-amount", "inputmode": "decimal"}),
     )  # fmt: skip
 

@@ -86,7 +86,7 @@ def test_the_budget_grid_saves_amounts_and_the_balance_follows(world: NetworkWor
     data: dict[str, Any] = {f"name_{line.pk}": line.name for line in lines}
     for year in range(2023, 2027):
         data[f"amount_{lines[0].pk}_{year}"] = "150.000,00"
-        data[f"amount_{lines[3].pk}_{year}"] = "100000"
+        data[f"amount_{lines[3].pk}_{year}"] = "100.000"  # Dutch grouping dots
     data[f"delete_{lines[2].pk}"] = "on"
     data["new_line"] = "Kennisplatform"
     response = _client(world.coordinator).post(reverse("funding:budget", args=[world.network.pk]), data)
