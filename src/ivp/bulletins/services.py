@@ -17,6 +17,7 @@ from ivp.accounts.models import User
 from ivp.areas.models import Area
 from ivp.core.errors import NotFoundError, ValidationFailed
 from ivp.networks.access import require_member_inputs, require_network_manage
+from ivp.networks.audit import network_audit
 from ivp.networks.models import Network
 from ivp.stats.periods import Period
 from ivp.stats.store import StatsStore
@@ -28,6 +29,7 @@ from .selectors import network_bulletin_get
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
 
+@transaction.atomic
 def subscriber_add(*, actor: AnyUser, network: Network, area: Area, email: str) -> Subscriber:
     require_member_inputs(user=actor, network=network, area=area)
     address = email.strip().lower()
@@ -44,18 +46,30 @@ def subscriber_add(*, actor: AnyUser, network: Network, area: Area, email: str) 
         )
     if problems:
         raise ValidationFailed(problems)
-    return Subscriber.objects.create(network=network, area=area, email=address)
+    subscriber = Subscriber.objects.create(network=network, area=area, email=address)
+    _subscriber_audit(actor, subscriber, "added")
+    return subscriber
 
 
+def _subscriber_audit(actor: AnyUser, subscriber: Subscriber, action: str) -> None:
+    network_audit(actor=actor, network=subscriber.network, action=action, object_type="subscriber",
+                  obj=subscriber, label=f"{subscriber.area.name}: {subscriber.email}", app="bulletins",
+                  changes={"active": subscriber.is_active})  # fmt: skip
+
+
+@transaction.atomic
 def subscriber_set_active(*, actor: AnyUser, subscriber: Subscriber, active: bool) -> Subscriber:
     require_member_inputs(user=actor, network=subscriber.network, area=subscriber.area)
     subscriber.is_active = active
     subscriber.save(update_fields=["is_active", "updated_at"])
+    _subscriber_audit(actor, subscriber, "activated" if active else "deactivated")
     return subscriber
 
 
+@transaction.atomic
 def subscriber_delete(*, actor: AnyUser, subscriber: Subscriber) -> None:
     require_member_inputs(user=actor, network=subscriber.network, area=subscriber.area)
+    _subscriber_audit(actor, subscriber, "removed")
     subscriber.delete()
 
 
@@ -105,6 +119,13 @@ def bulletin_send(
         sending.failed_count = len(deliveries) - sending.sent_count
         sending.finished_at = timezone.now()
         sending.save()
+        network_audit(
+            actor=actor, network=network, action="sent", object_type="bulletin sending", obj=sending,
+            label=f"{network.name} {sending.month:%Y-%m}", app="bulletins",
+            summary=_("%(sent)d of %(total)d sent, %(failed)d failed")
+            % {"sent": sending.sent_count, "total": sending.recipients_count, "failed": sending.failed_count},
+            changes={"channel": sending.channel, "demo": sending.is_demo, "error": sending.error},
+        )  # fmt: skip
     return sending
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,6 +11,7 @@ from django.utils.translation import gettext as _
 from ivp.accounts.access import AnyUser
 from ivp.core.errors import ValidationFailed
 from ivp.networks.access import require_network_manage
+from ivp.networks.audit import network_audit
 from ivp.networks.models import Network, NetworkPartner
 
 from .constants import DEFAULT_BUDGET_LINES
@@ -17,6 +19,19 @@ from .models import BudgetAmount, BudgetLine, FundingScenario, FundingScheme, In
 from .selectors import network_members, population_years, rate_parse
 
 MAX_PERIOD_YEARS = 12
+SCHEME_FIELDS = ("rate_per_inhabitant_eur", "population_year", "first_year", "last_year", "notes")
+
+
+def _audit(actor: AnyUser, network: Network, action: str, kind: str, obj: object, **details: Any) -> None:
+    """Record a change of the network's funding in the audit trail (label, summary, changes)."""
+    network_audit(actor=actor, network=network, action=action, object_type=kind, obj=obj, app="funding",
+                  **details)  # fmt: skip
+
+
+def _rate_text(rate: Decimal, year: int) -> str:
+    return _("%(rate)s EUR per inhabitant, population of %(year)d") % {"rate": rate, "year": year}
+
+
 AMOUNT_MAX = Decimal("9999999999.99")
 
 
@@ -62,20 +77,28 @@ def scheme_save(
         raise ValidationFailed(problems)
     fields = {"rate_per_inhabitant_eur": rate, "population_year": population_year,
               "first_year": first_year, "last_year": last_year, "notes": notes.strip()}  # fmt: skip
+    before = {f: str(getattr(scheme, f)) for f in SCHEME_FIELDS} if scheme is not None else {}
     if scheme is None:
         scheme = FundingScheme.objects.create(network=network, **fields)
         BudgetLine.objects.bulk_create(
             BudgetLine(scheme=scheme, name=str(name), position=i)
             for i, name in enumerate(DEFAULT_BUDGET_LINES)
         )
-        return scheme
-    for name, value in fields.items():
-        setattr(scheme, name, value)
-    scheme.version += 1
-    scheme.save()
+    else:
+        for name, value in fields.items():
+            setattr(scheme, name, value)
+        scheme.version += 1
+        scheme.save()
+    scheme.refresh_from_db(fields=SCHEME_FIELDS)  # the amounts as stored (0.0800, not 0.08)
+    after = {f: str(getattr(scheme, f)) for f in SCHEME_FIELDS}
+    changes = {f: [before.get(f), after[f]] for f in SCHEME_FIELDS if before.get(f) != after[f]}
+    summary = f"{_rate_text(rate, population_year)}, {first_year}-{last_year}"
+    _audit(actor, network, "changed" if before else "created", "funding scheme", scheme, label=network.name,
+           summary=summary, changes=changes)  # fmt: skip
     return scheme
 
 
+@transaction.atomic
 def scenario_add(
     *, actor: AnyUser, scheme: FundingScheme, name: str, rate_eur: Decimal | str, population_year: int
 ) -> FundingScenario:
@@ -94,13 +117,19 @@ def scenario_add(
     _check_population_year(scheme.network, population_year, problems)
     if problems:
         raise ValidationFailed(problems)
-    return FundingScenario.objects.create(
+    scenario = FundingScenario.objects.create(
         scheme=scheme, name=name, rate_per_inhabitant_eur=rate, population_year=population_year
     )
+    _audit(actor, scheme.network, "created", "funding scenario", scenario,
+           summary=_rate_text(rate, population_year))  # fmt: skip
+    return scenario
 
 
+@transaction.atomic
 def scenario_delete(*, actor: AnyUser, scenario: FundingScenario) -> None:
     require_network_manage(user=actor, network=scenario.scheme.network)
+    _audit(actor, scenario.scheme.network, "removed", "funding scenario", scenario,
+           summary=_rate_text(scenario.rate_per_inhabitant_eur, scenario.population_year))  # fmt: skip
     scenario.delete()
 
 
@@ -150,8 +179,16 @@ def budget_save(
     if new_line.strip():
         position = max((line.position for line in lines.values()), default=-1) + 1
         BudgetLine.objects.create(scheme=scheme, name=new_line.strip(), position=position)
+    names_by_id = {pk: line.name for pk, line in lines.items()}
+    _audit(actor, scheme.network, "changed", "budget", scheme, label=scheme.network.name,
+           summary=", ".join(sorted({names_by_id[pk] for pk, _y in amounts if pk not in delete})),
+           changes={"amounts": {f"{names_by_id[pk]}|{y}": str(a) for (pk, y), a in sorted(amounts.items())
+                                if pk not in delete},
+                    "deleted": sorted(names_by_id[pk] for pk in delete & set(lines)),
+                    "added": new_line.strip()})  # fmt: skip
 
 
+@transaction.atomic
 def in_kind_save(
     *,
     actor: AnyUser,
@@ -171,10 +208,15 @@ def in_kind_save(
         raise ValidationFailed([_("Staff in fte is 0 or more (below 1,000).")])
     if fte == 0 and not facilities.strip() and not description.strip():
         InKindContribution.objects.filter(scheme=scheme, partner=partner).delete()
+        _audit(
+            actor, scheme.network, "removed", "in-kind contribution", partner, label=str(partner.organisation)
+        )
         return None
     contribution, _created = InKindContribution.objects.update_or_create(
         scheme=scheme,
         partner=partner,
         defaults={"fte": fte, "facilities": facilities.strip(), "description": description.strip()},
     )
+    _audit(actor, scheme.network, "changed", "in-kind contribution", contribution,
+           label=str(partner.organisation), summary=f"{fte} fte; {facilities.strip()}")  # fmt: skip
     return contribution

@@ -11,6 +11,7 @@ from ivp.areas.models import Area
 from ivp.areas.selectors import region_members
 from ivp.core.errors import ValidationFailed
 
+from .audit import network_audit
 from .models import Network, NetworkMember, NetworkPartner
 
 
@@ -46,4 +47,6 @@ def network_create(
     NetworkMember.objects.bulk_create(NetworkMember(network=network, area=row.area) for row in rows)
     for partner, role in partners or []:
         NetworkPartner.objects.create(network=network, organisation=partner, role=role)
+    network_audit(actor=actor, network=network, action="created", object_type="network", obj=network,
+                  summary=f"{region.name}, {start_year}-{end_year}, {len(rows)}")  # fmt: skip
     return network

@@ -14,6 +14,7 @@ from ivp.accounts.access import AnyUser
 from ivp.core.errors import ValidationFailed
 
 from .access import require_network_manage
+from .audit import network_audit
 from .constants import MilestoneStatus, Recurrence, TeamStatus
 from .models import (
     CalendarActivity,
@@ -75,7 +76,7 @@ def steering_member_add(
     require_network_manage(user=actor, network=network)
     if is_chair:
         network.steering_group.filter(is_chair=True).update(is_chair=False)
-    return checked_save(
+    member = checked_save(
         SteeringMember(
             network=network,
             name=name.strip(),
@@ -85,8 +86,18 @@ def steering_member_add(
             portfolio=_theme_of(network, portfolio),
         )
     )
+    _audit(actor, network, "added", "steering member", member, summary=f"{member.office}, {portfolio or ''}")
+    return member
 
 
+def _audit(
+    actor: AnyUser, network: Network, action: str, kind: str, obj: models.Model, summary: str = ""
+) -> None:
+    network_audit(actor=actor, network=network, action=action, object_type=kind, obj=obj,
+                  summary=summary.strip(" ,"))  # fmt: skip
+
+
+@transaction.atomic
 def expert_team_create(
     *,
     actor: AnyUser,
@@ -97,7 +108,7 @@ def expert_team_create(
     task: str = "",
 ) -> ExpertTeam:
     require_network_manage(user=actor, network=network)
-    return checked_save(
+    team = checked_save(
         ExpertTeam(
             network=network,
             theme=_theme_of(network, theme),
@@ -106,19 +117,32 @@ def expert_team_create(
             started_on=started_on,
         )
     )
+    _audit(actor, network, "created", "expert team", team, summary=f"{theme}, {started_on.isoformat()}")
+    return team
 
 
+@transaction.atomic
 def expert_team_member_add(
     *, actor: AnyUser, team: ExpertTeam, name: str, organisation_name: str, role: str = ""
 ) -> ExpertTeamMember:
     require_network_manage(user=actor, network=team.network)
     if team.status == TeamStatus.DISSOLVED:
         raise ValidationFailed([_("The expert team %(team)s has been dissolved.") % {"team": team.name}])
-    return checked_save(
+    member = checked_save(
         ExpertTeamMember(team=team, name=name.strip(), organisation_name=organisation_name.strip(), role=role)
     )
+    _audit(
+        actor,
+        team.network,
+        "added",
+        "expert team member",
+        member,
+        summary=f"{team.name}, {organisation_name}",
+    )
+    return member
 
 
+@transaction.atomic
 def expert_team_dissolve(
     *, actor: AnyUser, team: ExpertTeam, dissolved_on: datetime.date, final_report: str
 ) -> ExpertTeam:
@@ -136,20 +160,26 @@ def expert_team_dissolve(
     team.status = TeamStatus.DISSOLVED
     team.dissolved_on = dissolved_on
     team.final_report = final_report.strip()
-    return checked_save(team)
+    checked_save(team)
+    _audit(actor, team.network, "dissolved", "expert team", team, summary=dissolved_on.isoformat())
+    return team
 
 
+@transaction.atomic
 def working_group_member_add(
     *, actor: AnyUser, network: Network, name: str, organisation_name: str, role: str = ""
 ) -> WorkingGroupMember:
     require_network_manage(user=actor, network=network)
-    return checked_save(
+    member = checked_save(
         WorkingGroupMember(
             network=network, name=name.strip(), organisation_name=organisation_name.strip(), role=role.strip()
         )
     )
+    _audit(actor, network, "added", "working group member", member, summary=organisation_name)
+    return member
 
 
+@transaction.atomic
 def milestone_create(
     *,
     actor: AnyUser,
@@ -160,17 +190,24 @@ def milestone_create(
     notes: str = "",
 ) -> Milestone:
     require_network_manage(user=actor, network=network)
-    return checked_save(
+    milestone = checked_save(
         Milestone(network=network, title=title.strip(), due_on=due_on, status=status, notes=notes)
     )
+    _audit(actor, network, "created", "milestone", milestone, summary=f"{due_on.isoformat()}, {status}")
+    return milestone
 
 
+@transaction.atomic
 def milestone_status_set(*, actor: AnyUser, milestone: Milestone, status: str) -> Milestone:
     require_network_manage(user=actor, network=milestone.network)
-    milestone.status = status
-    return checked_save(milestone)
+    before, milestone.status = milestone.status, status
+    checked_save(milestone)
+    network_audit(actor=actor, network=milestone.network, action="changed", object_type="milestone",
+                  obj=milestone, summary=status, changes={"status": [before, status]})  # fmt: skip
+    return milestone
 
 
+@transaction.atomic
 def calendar_activity_create(
     *,
     actor: AnyUser,
@@ -182,7 +219,7 @@ def calendar_activity_create(
     location: str = "",
 ) -> CalendarActivity:
     require_network_manage(user=actor, network=network)
-    return checked_save(
+    activity = checked_save(
         CalendarActivity(
             network=network,
             title=title.strip(),
@@ -192,6 +229,15 @@ def calendar_activity_create(
             location=location.strip(),
         )
     )
+    _audit(
+        actor,
+        network,
+        "created",
+        "calendar activity",
+        activity,
+        summary=f"{starts_on.isoformat()}, {recurrence}",
+    )
+    return activity
 
 
 GOVERNANCE_MODELS: dict[str, type[models.Model]] = {
@@ -203,6 +249,7 @@ GOVERNANCE_MODELS: dict[str, type[models.Model]] = {
 }
 
 
+@transaction.atomic
 def governance_item_delete(*, actor: AnyUser, network: Network, kind: str, item_id: int) -> None:
     """Remove a steering/working group member, milestone, activity or expert team member."""
     require_network_manage(user=actor, network=network)
@@ -210,6 +257,10 @@ def governance_item_delete(*, actor: AnyUser, network: Network, kind: str, item_
     if model is None:
         raise ValidationFailed([_("Unknown kind of item: %(kind)s.") % {"kind": kind}])
     scope = {"team__network": network} if model is ExpertTeamMember else {"network": network}
-    deleted, _rows = model._default_manager.filter(pk=item_id, **scope).delete()
-    if not deleted:
+    item = model._default_manager.filter(pk=item_id, **scope).first()
+    if item is None:
         raise ValidationFailed([_("That item is not (or no longer) part of this network.")])
+    kinds = {"steering": "steering member", "working": "working group member",
+             "expert_member": "expert team member", "activity": "calendar activity"}  # fmt: skip
+    _audit(actor, network, "removed", kinds.get(kind, kind), item)
+    item.delete()

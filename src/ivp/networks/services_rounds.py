@@ -22,6 +22,7 @@ from ivp.core.errors import AccessDenied, DataFileError, FileProblem, Validation
 from ivp.plans.selectors import plan_priorities
 
 from .access import member_can_edit_inputs, require_member_inputs, require_network_manage
+from .audit import network_audit
 from .catalogue import catalogue_ensure, theme_match
 from .constants import DEFAULT_CRITERIA, SCORE_MAX, SCORE_MIN, InputSource, Position, RoundStatus
 from .models import (
@@ -78,8 +79,14 @@ def round_create(
     given = criteria or [(code, name, 1) for code, name in DEFAULT_CRITERIA]
     for position, (code, name, weight) in enumerate(given):
         checked_save(RoundCriterion(round=round, code=code, name=name, weight=weight, position=position))
-    _collect_plans(round)
+    count = _collect_plans(round)
+    network_audit(actor=actor, network=network, action="created", object_type="round", obj=round,
+                  summary=_from_plans(count), changes={"criteria": [n for _c, n, _w in given]})  # fmt: skip
     return round
+
+
+def _from_plans(count: int) -> str:
+    return _("%(count)d priorities from the members' plans in ivp") % {"count": count}
 
 
 def _collect_plans(round: PriorityRound) -> int:
@@ -110,6 +117,8 @@ def round_plans_collect(*, actor: AnyUser, round: PriorityRound) -> int:
     _require_status(round, OPEN, _("Collecting inputs"))
     count = _collect_plans(round)
     _touch(round)
+    network_audit(actor=actor, network=round.network, action="collected", object_type="inputs", obj=round,
+                  summary=_from_plans(count))  # fmt: skip
     return count
 
 
@@ -152,7 +161,20 @@ def input_add(
         )
     )
     _touch(round)
+    _input_audit(actor, item, "added")
     return item
+
+
+def _input_audit(actor: AnyUser, item: PriorityInput, action: str, before: str | None = None) -> None:
+    """A member's or partner's input added, removed or mapped (`before`: the earlier theme code)."""
+    who = item.area.name if item.area is not None else str(item.partner.organisation if item.partner else "")
+    theme = item.theme.code if item.theme else ""
+    network_audit(
+        actor=actor, network=item.round.network, action=action, object_type="input", obj=item,
+        label=f"{item.round.title}: {who}",
+        summary=" — ".join(p for p in (str(item.theme or item.given_name), item.remark) if p),
+        changes={"theme": [before, theme] if before is not None else theme, "given": item.given_name},
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -166,6 +188,7 @@ def input_delete(*, actor: AnyUser, item: PriorityInput) -> None:
     _require_status(round, OPEN, _("Removing inputs"))
     if item.source == InputSource.PLAN:
         raise ValidationFailed([_("A priority from a plan in ivp is changed in that plan.")])
+    _input_audit(actor, item, "removed")
     item.delete()
     _touch(round)
 
@@ -198,6 +221,7 @@ def partner_input_add(
         )
     )
     _touch(round)
+    _input_audit(actor, item, "added")
     return item
 
 
@@ -208,9 +232,11 @@ def input_map(*, actor: AnyUser, item: PriorityInput, theme: CatalogueTheme) -> 
     _require_status(item.round, OPEN, _("Mapping inputs"))
     if theme.network_id != item.round.network_id:
         raise ValidationFailed([_("The theme is not in this network's catalogue.")])
+    before = item.theme.code if item.theme else ""
     item.theme = theme
     item.save(update_fields=["theme"])
     _touch(item.round)
+    _input_audit(actor, item, "mapped", before)
     return item
 
 
@@ -271,6 +297,12 @@ def priorities_upload(*, actor: AnyUser, round: PriorityRound, file: Any, name: 
         for row in rows
     )
     _touch(round)
+    network_audit(
+        actor=actor, network=network, action="uploaded", object_type="inputs", obj=round,
+        summary=_("%(file)s: %(count)d priorities of %(members)s")
+        % {"file": name, "count": len(rows), "members": ", ".join(sorted({row.area.name for row in rows}))},
+        changes={"rows": [[row.area.code, row.theme.code, row.remark] for row in rows]},
+    )  # fmt: skip
     return len(rows)
 
 
@@ -290,10 +322,14 @@ def criteria_set(*, actor: AnyUser, round: PriorityRound, criteria: list[tuple[s
         raise ValidationFailed([_("The criteria are fixed once the steering group has scored.")])
     if not criteria:
         raise ValidationFailed([_("A round needs at least one criterion.")])
+    before = [[c.name, c.weight] for c in round.criteria.all()]
     round.criteria.all().delete()
     for position, (code, name, weight) in enumerate(criteria):
         checked_save(RoundCriterion(round=round, code=code, name=name, weight=weight, position=position))
     _touch(round)
+    network_audit(actor=actor, network=round.network, action="changed", object_type="criteria", obj=round,
+                  summary="; ".join(f"{name} ({weight})" for _code, name, weight in criteria),
+                  changes={"criteria": [before, [[n, w] for _code, n, w in criteria]]})  # fmt: skip
 
 
 @transaction.atomic
@@ -330,6 +366,9 @@ def scores_set(
             defaults={"score": score},
         )
     _touch(round)
+    network_audit(actor=actor, network=round.network, action="scored", object_type="scores", obj=round,
+                  summary=f"{scorer.name}: {len(scores)}",
+                  changes={"scores": {f"{t}|{c}": v for (t, c), v in sorted(scores.items())}})  # fmt: skip
     return len(scores)
 
 
@@ -373,6 +412,11 @@ def concepts_select(
     round.status = RoundStatus.SELECTED
     round.save(update_fields=["status"])
     _touch(round)
+    network_audit(
+        actor=actor, network=round.network, action="selected", object_type="concept priorities", obj=round,
+        summary="\n".join(f"{c.rank}. {c.theme}: {c.reason}" for c in concepts),
+        changes={"selected": [{"rank": c.rank, "theme": c.theme.code, "reason": c.reason} for c in concepts]},
+    )  # fmt: skip
     return concepts
 
 
@@ -388,6 +432,8 @@ def consultation_start(*, actor: AnyUser, round: PriorityRound) -> list[District
     round.status = RoundStatus.CONSULTING
     round.save(update_fields=["status"])
     _touch(round)
+    network_audit(actor=actor, network=round.network, action="started", object_type="consultation", obj=round,
+                  summary=", ".join(districts))  # fmt: skip
     return meetings
 
 
@@ -418,6 +464,12 @@ def position_set(
         meeting=meeting, concept=concept, defaults={"position": position, "remarks": remarks.strip()}
     )
     _touch(round)
+    network_audit(
+        actor=actor, network=round.network, action="recorded", object_type="position", obj=item,
+        label=f"{round.title}: {meeting.district}, {concept}",
+        summary=" — ".join(p for p in (item.get_position_display(), item.remarks) if p),
+        changes={"position": item.position, "remarks": item.remarks},
+    )  # fmt: skip
     return item
 
 
@@ -446,6 +498,11 @@ def adjustment_add(
         concept.save(update_fields=["final_name", "dropped"])
     item = checked_save(SteeringAdjustment(round=round, concept=concept, text=text.strip()))
     _touch(round)
+    network_audit(
+        actor=actor, network=round.network, action="adjusted", object_type="concept priority", obj=item,
+        label=f"{round.title}: {concept}" if concept is not None else round.title, summary=item.text,
+        changes={"dropped": drop, "final_name": final_name.strip()} if concept is not None else None,
+    )  # fmt: skip
     return item
 
 
@@ -462,6 +519,9 @@ def strategy_set(
         concept.final_name = final_name.strip()
     concept.save(update_fields=["strategic_goals", "final_name"])
     _touch(round)
+    network_audit(actor=actor, network=round.network, action="changed", object_type="strategy", obj=concept,
+                  label=f"{round.title}: {concept}", summary="\n".join(concept.strategic_goals),
+                  changes={"goals": concept.strategic_goals})  # fmt: skip
     return concept
 
 
@@ -480,4 +540,9 @@ def round_finalise(*, actor: AnyUser, round: PriorityRound, adopted_on: datetime
     round.adopted_on = adopted_on
     round.save(update_fields=["status", "adopted_on"])
     _touch(round)
+    network_audit(
+        actor=actor, network=round.network, action="adopted", object_type="strategy", obj=round,
+        summary=f"{adopted_on.isoformat()}: " + ", ".join(str(c) for c in kept),
+        changes={"adopted_on": adopted_on.isoformat(), "priorities": [str(c) for c in kept]},
+    )  # fmt: skip
     return round

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ivp.accounts.access import AnyUser
 from ivp.accounts.constants import Role
@@ -93,6 +94,39 @@ def audit_entries(
     return window[:page_size], len(window) > page_size
 
 
+# Apps record stable English keys (app, action, object type); shown in the reader's language.
+# A key missing here is shown as recorded.
+LABELS = {
+    "networks": gettext_lazy("networks"), "funding": gettext_lazy("funding"),
+    "bulletins": gettext_lazy("bulletins"),
+    "created": gettext_lazy("created"), "changed": gettext_lazy("changed"), "added": gettext_lazy("added"),
+    "removed": gettext_lazy("removed"), "mapped": gettext_lazy("mapped"),
+    "uploaded": gettext_lazy("uploaded"),
+    "collected": gettext_lazy("collected"), "scored": gettext_lazy("scored"),
+    "selected": gettext_lazy("selected"), "started": gettext_lazy("started"),
+    "recorded": gettext_lazy("recorded"), "adjusted": gettext_lazy("adjusted"),
+    "adopted": gettext_lazy("adopted"), "dissolved": gettext_lazy("dissolved"), "sent": gettext_lazy("sent"),
+    "activated": gettext_lazy("activated"), "deactivated": gettext_lazy("deactivated"),
+    "network": gettext_lazy("network"), "round": gettext_lazy("priority-setting round"),
+    "input": gettext_lazy("priority input"), "inputs": gettext_lazy("priority inputs"),
+    "criteria": gettext_lazy("criteria"), "scores": gettext_lazy("scores"),
+    "concept priorities": gettext_lazy("concept priorities"),
+    "concept priority": gettext_lazy("concept priority"), "consultation": gettext_lazy("consultation"),
+    "position": gettext_lazy("consultation position"), "strategy": gettext_lazy("strategy"),
+    "steering member": gettext_lazy("steering group member"), "expert team": gettext_lazy("expert team"),
+    "expert team member": gettext_lazy("expert team member"),
+    "working group member": gettext_lazy("working group member"), "milestone": gettext_lazy("milestone"),
+    "calendar activity": gettext_lazy("calendar activity"), "funding scheme": gettext_lazy("funding scheme"),
+    "funding scenario": gettext_lazy("funding scenario"), "budget": gettext_lazy("budget"),
+    "in-kind contribution": gettext_lazy("in-kind contribution"),
+    "subscriber": gettext_lazy("bulletin subscriber"), "bulletin sending": gettext_lazy("bulletin sending"),
+}  # fmt: skip
+
+
+def label(key: str) -> str:
+    return str(LABELS.get(key, key))
+
+
 # --- built-in sources ---------------------------------------------------------------------
 
 
@@ -106,9 +140,9 @@ def _audit_events(scope: AuditScope, limit: int) -> list[AuditEntry]:
             occurred_at=e.occurred_at,
             who=e.actor_name or _("system"),
             organisation=e.organisation.name if e.organisation else "",
-            part=e.app,
-            action=e.action,
-            object_label=" ".join(p for p in (e.object_type, e.object_label) if p),
+            part=label(e.app),
+            action=label(e.action),
+            object_label=": ".join(p for p in (label(e.object_type), e.object_label) if p),
             summary=e.summary,
         )
         for e in events[:limit]

@@ -87,3 +87,15 @@ def test_the_admin_offers_no_way_to_add_change_or_delete_audit_events() -> None:
     assert not model_admin.has_add_permission(request)
     assert not model_admin.has_change_permission(request, event)
     assert not model_admin.has_delete_permission(request, event)
+
+
+def test_the_header_links_the_audit_trail_for_administrators_only() -> None:
+    world = plan_world()
+    admin = MembershipFactory(organisation=world.organisation, role=Role.ADMINISTRATOR).user
+    for user, shown in ((admin, True), (UserFactory(is_superuser=True), True), (world.editor, False),
+                        (world.viewer, False), (None, False)):  # fmt: skip
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        body = client.get("/plans/" if user else "/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+        assert ('href="/audit/"' in body) is shown, user
