@@ -14,11 +14,20 @@ For each request the matrix asserts:
 - the other organisation's draft plan, its user's saved view, and (for outsiders) the own
   draft plan never appear in a response body (unique marker strings), and a plan URL of the
   other organisation's draft never answers 200 to anyone but a superuser.
+
+Networks (and their funding and bulletins): the own organisation (Maasgouw) is a *member* of the
+own network (police unit Limburg), not its coordinator, and no member of the other network
+(Oost-Nederland). So on the own network a changing role may change only its municipality's
+own inputs (`MEMBER_INPUT_ROUTES`), never the network's governance, rounds, funding or
+sendings; the other network's round, inputs, scenario, subscribers and sendings never show
+(marker), and no URL of the other network answers 200; another member's subscriber address
+is seen only by the network's coordinators.
 Every request runs in a savepoint that is rolled back, so all requests see the same state.
 """
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import time
@@ -33,7 +42,7 @@ from django.db import DatabaseError, connection, models, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, path
+from django.urls import URLPattern, URLResolver, get_resolver, include, path
 
 from ivp.accounts.constants import Role
 from ivp.accounts.models import Organisation, User
@@ -42,6 +51,7 @@ from ivp.areas.models import Area
 from ivp.areas.selectors import area_get
 from ivp.areas.services import group_create
 from ivp.core.audit import audit_record
+from ivp.networks.models import Network
 from ivp.plans.models import Indicator, Plan, Theme
 from ivp.plans.services import plan_create
 from ivp.stats.models import IngestRun
@@ -52,6 +62,9 @@ OWN_DRAFT = "MARKER-OWN-DRAFT-7f3a"
 OTHER_DRAFT = "MARKER-OTHER-DRAFT-9c1e"
 OTHER_PRIVATE = "MARKER-OTHER-SAVEDVIEW-4b2d"
 OTHER_GROUP = "MARKER-OTHER-GROUP-5e8a"
+OWN_NETWORK = "MARKER-OWN-NETWORK-8e41"  # the own network's draft round: its members see it
+OTHER_NETWORK = "marker-other-network-2d7c"  # lower case: also in an e-mail address
+MEMBER_EMAIL = "marker-other-member-6f0b@example.org"  # another member's subscriber (own network)
 UNSAFE = ("post", "put", "patch", "delete")
 ROLES = ("anonymous", "viewer", "editor", "network_coordinator", "administrator", "superuser")
 # Writes that are not a change of the application's data: sessions and login bookkeeping.
@@ -111,6 +124,8 @@ class World:
     saved_views: dict[str, int]
     run_id: int
     extra: dict[str, Any] = field(default_factory=dict)
+    # Network things by URL parameter (network_id, round_id, ...) and variant (own/other).
+    network_ids: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _plan(
@@ -151,7 +166,7 @@ def build_world() -> World:
     run = IngestRun.objects.create(source_key="politie_47013", mode="file")
     audit_record(actor=other_editor, app="test", action="changed", object_type="plan",
                  object_label=f"Plan {OTHER_DRAFT}", organisation=other)  # fmt: skip
-    return World(
+    world = World(
         own=own, other=other, users=users,
         plans={"own": own_plan, "other": other_plan},
         themes={"own": own_theme, "other": other_theme},
@@ -160,6 +175,54 @@ def build_world() -> World:
         saved_views={"own": own_view.pk, "other": other_view.pk},
         run_id=run.pk,
     )  # fmt: skip
+    world.network_ids = _networks()
+    return world
+
+
+def _network_things(world: Any, marker: str, member: str, subscriber: tuple[str, str]) -> dict[str, int]:
+    """A draft round with the input of `member` (without a plan in ivp), a funding scheme with a
+    scenario, a subscriber (member code, address) and a sending, all carrying `marker`; returns
+    their ids by URL parameter name."""
+    from ivp.bulletins.models import Delivery, Sending, Subscriber
+    from ivp.funding.services import scenario_add, scheme_save
+    from ivp.networks.services_governance import steering_member_add
+    from ivp.networks.services_rounds import input_add, round_create
+
+    network, coordinator = world.network, world.coordinator
+    Network.objects.filter(pk=network.pk).update(description=f"Beschrijving {marker}")
+    round = round_create(actor=coordinator, network=network, title=f"Ronde {marker}")
+    input_add(actor=coordinator, round=round, area=area_get(code_or_name=member), theme=network.catalogue.first(),
+              remark=f"Toelichting {marker}")  # fmt: skip
+    steering_member_add(
+        actor=coordinator, network=network, name=f"Voorzitter {marker}", office="burgemeester"
+    )
+    scheme = scheme_save(actor=coordinator, network=network, rate_eur="0.07", population_year=2024,
+                         first_year=network.start_year, last_year=network.end_year)  # fmt: skip
+    scenario = scenario_add(actor=coordinator, scheme=scheme, name=f"Scenario {marker}", rate_eur="0.08",
+                            population_year=2024)  # fmt: skip
+    area = area_get(code_or_name=subscriber[0])
+    reader = Subscriber.objects.create(network=network, area=area, email=subscriber[1])
+    sending = Sending.objects.create(network=network, month=datetime.date(2024, 6, 1), recipients_count=1,
+                                     sent_count=1)  # fmt: skip
+    Delivery.objects.create(sending=sending, subscriber=reader, email=reader.email, area=area,
+                            status=Delivery.Status.SENT)  # fmt: skip
+    return {"network_id": network.pk, "round_id": round.pk, "scenario_id": scenario.pk,
+            "subscriber_id": reader.pk, "sending_id": sending.pk}  # fmt: skip
+
+
+def _networks() -> dict[str, dict[str, int]]:
+    """The own network (Limburg, Maasgouw a member) and the other (Oost-Nederland, it is not)."""
+    from ivp.bulletins.models import Subscriber
+    from ivp.networks.tests.factories import limburg_world, network_world
+
+    limburg, oost = limburg_world(), network_world()
+    # Maasgouw's own subscriber (its roles may change it); Maastricht's is another member's.
+    own = _network_things(limburg, OWN_NETWORK, "GM0935", ("GM1641", "abonnee-maasgouw@example.org"))
+    Subscriber.objects.create(
+        network=limburg.network, area=area_get(code_or_name="GM0935"), email=MEMBER_EMAIL
+    )
+    other = _network_things(oost, OTHER_NETWORK, "GM0153", ("GM0153", f"{OTHER_NETWORK}@example.org"))
+    return {param: {"own": own[param], "other": other[param]} for param in own}
 
 
 # --- the registry: how to fill each URL parameter -----------------------------------------
@@ -206,6 +269,8 @@ def _pk(world: World, variant: str, route: Route) -> str:
 def _code(world: World, variant: str, route: Route) -> str:
     if route.name.startswith("areas:group"):
         return world.groups[variant].code
+    if route.name.startswith("bulletins:"):  # a member of the network
+        return "GM1641" if variant == "own" else "GM0153"
     return "GM1641" if variant == "own" else "GM0363"
 
 
@@ -229,6 +294,10 @@ FILLERS: dict[str, Filler] = {
     "content_type_id": lambda w, v, r: str(ContentType.objects.get_for_model(Plan).pk),
     "url": lambda w, v, r: "unknown/",
     "id": lambda w, v, r: str(w.users["viewer"].pk),  # type: ignore[union-attr]  # admin: a user's password
+    **{
+        param: (lambda w, v, r, param=param: str(w.network_ids[param][v]))  # type: ignore[misc]
+        for param in ("network_id", "round_id", "scenario_id", "subscriber_id", "sending_id")
+    },
 }
 # Parameters that say nothing about the organisation: one variant is enough.
 NEUTRAL = {"kind", "number", "year", "app_label", "url"}
@@ -323,20 +392,40 @@ PAYLOAD: dict[str, Any] = {
 }  # fmt: skip
 
 
+NETWORK_ROUTE = re.compile(r"^(networks|funding|bulletins):|^api:network")
+NETWORK_PARAMS = {"network_id", "round_id", "scenario_id", "subscriber_id", "sending_id"}
+# On the own network (a member, not its coordinator) a changing role changes only these: its
+# municipality's priorities in a round and its municipality's bulletin subscribers.
+MEMBER_INPUT_ROUTES = {
+    "networks:input-add", "networks:input-delete", "networks:upload",
+    "bulletins:subscribers", "bulletins:subscriber-active", "bulletins:subscriber-delete",
+}  # fmt: skip
+
+
 def may_change(role: str, variant: str, route: Route) -> bool:
     if role == "superuser":
         return True
     if role in {"anonymous", "viewer"} or route.name.startswith("admin:"):
         return False
+    if NETWORK_ROUTE.match(route.name):
+        return variant == "own" and route.name in MEMBER_INPUT_ROUTES
     return variant == "own"
 
 
 def may_see(role: str, marker: str) -> bool:
     if role == "superuser":
         return True
-    if marker == OWN_DRAFT:
+    if marker in (OWN_DRAFT, OWN_NETWORK):
         return role != "anonymous"
     return False
+
+
+def may_open(role: str, variant: str, route: Route) -> bool:
+    """May a GET of this URL answer 200? Not for the other organisation's draft plan or a URL
+    of the other network (except for superusers)."""
+    if role == "superuser" or variant == "own":
+        return True
+    return not ({"plan_id"} | NETWORK_PARAMS) & set(route.params)
 
 
 def _body(response: Any) -> str:
@@ -355,7 +444,11 @@ def _request(client: Client, method: str, url: str) -> Any:
     return getattr(client, method)(url, json.dumps(PAYLOAD), content_type="application/json")
 
 
-def run_matrix(role: str) -> tuple[int, list[str]]:
+MARKERS = (OWN_DRAFT, OTHER_DRAFT, OTHER_PRIVATE, OWN_NETWORK, OTHER_NETWORK, MEMBER_EMAIL)
+
+
+def run_matrix(role: str) -> tuple[int, list[str], set[str]]:
+    """Requests made, problems found, and the markers seen (where allowed)."""
     world = build_world()
     client = Client(raise_request_exception=False)
     user = world.users[role]
@@ -364,9 +457,10 @@ def run_matrix(role: str) -> tuple[int, list[str]]:
     sql = _fingerprint_sql()
     before = fingerprint(sql)
     problems: list[str] = []
+    seen: set[str] = set()
     count = 0
     for route in routes():
-        if route.name in {"accounts:logout"}:
+        if route.name in {"accounts:logout", "admin:logout"}:
             continue  # would end the session for the remaining requests
         for variant in variants(route):
             url = fill(world, route, variant)
@@ -388,22 +482,28 @@ def run_matrix(role: str) -> tuple[int, list[str]]:
                 if changed and not may_change(role, variant, route) and route.name not in LOGIN_AND_LANGUAGE:
                     problems.append(f"{where}: changed the database")
                 body = _body(response)
-                for marker in (OWN_DRAFT, OTHER_DRAFT, OTHER_PRIVATE):
+                for marker in MARKERS:
                     if marker in body and not may_see(role, marker):
                         problems.append(f"{where}: the response shows {marker}")
-                if (
-                    method == "get" and variant == "other" and "plan_id" in route.params
-                    and role != "superuser" and response.status_code == 200
-                ):  # fmt: skip
-                    problems.append(f"{where}: another organisation's draft plan answered 200")
+                    elif marker in body:
+                        seen.add(marker)
+                if method == "get" and response.status_code == 200 and not may_open(role, variant, route):
+                    problems.append(f"{where}: another organisation's draft plan or network answered 200")
     assert fingerprint(sql) == before
-    return count, problems
+    # Still signed in as the role: no request ended the session for the ones after it.
+    assert client.session.get("_auth_user_id") == (str(user.pk) if user is not None else None)
+    return count, problems, seen
 
 
 # A deliberately leaky site, to show that the matrix finds each kind of problem.
 def _leaky_plan(request: HttpRequest, plan_id: int) -> HttpResponse:
     Plan.objects.filter(pk=plan_id).update(version=F("version") + 1)  # changes whatever is asked
     return HttpResponse(Plan.objects.get(pk=plan_id).vision)  # and shows every draft
+
+
+def _leaky_network(request: HttpRequest, network_id: int) -> HttpResponse:
+    Network.objects.filter(pk=network_id).update(version=F("version") + 1)  # as if it managed it
+    return HttpResponse(Network.objects.get(pk=network_id).description)  # whoever asks
 
 
 def _broken(request: HttpRequest) -> HttpResponse:
@@ -413,18 +513,27 @@ def _broken(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("leaky/<int:plan_id>/", _leaky_plan, name="leaky"),
     path("broken/", _broken, name="broken"),
+    path("", include(([path("leaky-network/<int:network_id>/", _leaky_network, name="leaky")], "networks"))),
 ]
 
 
 def test_the_matrix_finds_changes_leaks_and_server_errors(settings: Any) -> None:
     settings.ROOT_URLCONF = __name__
-    _count, problems = run_matrix("editor")
+    _count, problems, _seen = run_matrix("editor")
     text = "\n".join(problems)
     assert re.search(r"editor POST /leaky/\d+/ \(leaky, other\): changed the database", text)
     assert re.search(r"editor GET /leaky/\d+/ \(leaky, other\): the response shows " + OTHER_DRAFT, text)
-    assert "another organisation's draft plan answered 200" in text
+    assert "another organisation's draft plan or network answered 200" in text
     assert "editor GET /broken/ (broken, own): 500" in text
     assert not re.search(r"POST /leaky/\d+/ \(leaky, own\): changed", text)  # allowed: own organisation
+    # A member municipality's editor does not manage its network; the other network stays closed.
+    assert re.search(r"editor POST /leaky-network/\d+/ \(networks:leaky, own\): changed the database", text)
+    assert re.search(
+        r"editor GET /leaky-network/\d+/ \(networks:leaky, other\): the response shows " + OTHER_NETWORK, text
+    )
+    assert re.search(
+        r"editor GET /leaky-network/\d+/ \(networks:leaky, other\): another .* network answered 200", text
+    )
 
 
 def test_every_url_parameter_can_be_filled() -> None:
@@ -444,8 +553,11 @@ def test_the_walk_finds_pages_of_every_kind() -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_permission_matrix_holds_for(role: str, capsys: Any) -> None:
     start = time.monotonic()
-    count, problems = run_matrix(role)
+    count, problems, seen = run_matrix(role)
     assert count > 500
     with capsys.disabled():
         print(f"\npermission matrix {role}: {count} requests in {time.monotonic() - start:.1f} s")
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
+    # The markers are live: whoever may see one finds it on some page (else the check proves
+    # nothing). A saved view is shown only to its owner, who is none of the roles.
+    assert seen == {m for m in MARKERS if may_see(role, m)} - {OTHER_PRIVATE}
