@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import os
+import socket
+from pathlib import Path
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,11 +40,33 @@ class CrimeType(models.Model):
         return f"{self.code} {self.title}"
 
 
+def process_host() -> str:
+    """The name of the machine this process runs on."""
+    return socket.gethostname()[:200]
+
+
+def process_id() -> int:
+    return os.getpid()
+
+
+def process_started(pid: int | None = None) -> int | None:
+    """When a process started, in clock ticks since boot (Linux `/proc/<pid>/stat`), to tell a
+    process from a later one that got the same pid; None when it is not running (or unknown)."""
+    try:
+        stat = Path(f"/proc/{pid or os.getpid()}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    return int(fields[19]) if len(fields) > 19 and fields[19].isdigit() else None
+
+
 class IngestRun(models.Model):
     """One load of a source into the statistics store: tracked from start to end.
 
     A run's counts and progress are updated while it runs; a finished run is history and is
-    never changed again.
+    never changed again. A run records the process that runs it (host, pid and its start), so
+    that a run whose process was killed is marked failed (`services.abandoned_runs_fail`)
+    instead of showing "running" forever.
     """
 
     source_key = models.CharField(_("source"), max_length=64)
@@ -61,6 +87,15 @@ class IngestRun(models.Model):
         _("error report"), default=list, help_text="Problems as {file, row, field, message}."
     )
     store_version = models.CharField(_("store version"), max_length=64, blank=True)
+    host = models.CharField(_("host"), max_length=200, blank=True, default=process_host)
+    pid = models.PositiveIntegerField(_("process id"), null=True, blank=True, default=process_id)
+    pid_started = models.PositiveBigIntegerField(
+        _("process start"),
+        null=True,
+        blank=True,
+        default=process_started,
+        help_text="Clock ticks since boot when the process started (tells a reused pid apart).",
+    )
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -940,7 +940,12 @@ def _period_value(
 
 
 def store_status(*, store: StatsStore | None = None) -> dict[str, Any]:
-    """What is loaded: per source its periods, rows, origin and load time."""
+    """What is loaded: per source its periods, rows, origin and load time. Runs whose process
+    is gone are marked failed first (`services.abandoned_runs_fail`), so no list of runs shown
+    with the status says "running" for a killed load."""
+    from .services import abandoned_runs_fail
+
+    abandoned_runs_fail()
     store = store or default_store()
     manifest = store.manifest()
     if manifest is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from ivp.areas.models import Area, AreaMembership
 from ivp.core.errors import DataFileError, FileProblem
 
 from .constants import Classification, RunMode, RunStatus
-from .models import CrimeType, IngestRun
+from .models import CrimeType, IngestRun, process_host, process_started
 from .schema import core_view_sql
 from .sources.base import (
     MERGERS_FILE,
@@ -29,6 +30,7 @@ from .sources.base import (
     RawShapeError,
     Source,
     SourceInput,
+    first_undecodable_row,
     prepare_context_tables,
 )
 from .sources.registry import source_get
@@ -141,6 +143,40 @@ def _official_memberships() -> list[tuple[str, str]]:
     )
 
 
+def _process_alive(pid: int, started: int | None) -> bool:
+    """Whether the process `pid` of this machine still runs (and is the one that started then)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # it exists, under another user
+    now = process_started(pid)
+    return started is None or now is None or now == started
+
+
+def abandoned_runs_fail() -> int:
+    """Mark failed the runs still "running" whose process is gone (killed, crashed, the machine
+    restarted): a run records its host, pid and the start of that process. Runs of other hosts
+    cannot be checked and are left as they are. Returns how many runs were marked."""
+    host, marked = process_host(), 0
+    for run in IngestRun.objects.filter(status=RunStatus.RUNNING, host=host, pid__isnull=False):
+        assert run.pid is not None
+        if _process_alive(run.pid, run.pid_started):
+            continue
+        updated = IngestRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            status=RunStatus.FAILED,
+            finished_at=timezone.now(),
+            message=(
+                f"Abandoned: the process of this load (pid {run.pid} on {run.host}) ended without "
+                f"finishing it (killed or crashed) during the stage '{run.stage or 'start'}'. Nothing "
+                "of it was stored; the store kept its previous version. Load again."
+            ),
+        )
+        marked += updated
+    return marked
+
+
 class _Run:
     """Keeps an IngestRun up to date and passes progress to the caller (e.g. a progress bar)."""
 
@@ -186,6 +222,7 @@ def source_load(
     source = source_get(source_key)
     store = store or default_store()
     data_dir = data_dir or Path(settings.DATA_DIR)
+    abandoned_runs_fail()
     if inputs is None:
         if files:
             inputs = [
@@ -314,11 +351,15 @@ def _encode_checked(
             problems += exc.problems
             continue
         except duckdb.Error as exc:
-            problems.append(FileProblem(item.name, None, None, f"cannot be read: {exc}"))
+            undecodable = first_undecodable_row(item.path) if item.path is not None else None
+            if undecodable is not None:
+                problems.append(FileProblem(item.name, undecodable.row, None, undecodable.message))
+            else:
+                problems.append(FileProblem(item.name, None, None, f"cannot be read: {exc}"))
             continue
         count = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
         run.run.rows_read += int(count[0]) if count else 0
-        problems += source.problems(con, raw)
+        problems += source.problems(con, raw, name=item.name)
         raws.append((item, raw))
     if problems:
         raise DataFileError(problems)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivp.core.errors import DataFileError
@@ -54,7 +54,7 @@ def malformed_exports(draw: st.DrawFn) -> tuple[bytes, str]:
             c = draw(st.integers(min_value=1, max_value=len(HEADER) - 1))
             if c < len(rows[r]):
                 rows[r][c] = draw(NASTY_CELLS).replace("\n", " ").replace("\r", " ")
-        elif kind == "drop_column":
+        elif kind == "drop_column" and rows and rows[0]:
             c = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
             rows = [row[:c] + row[c + 1 :] for row in rows]
         elif kind == "short_row" and len(rows) > 1:
@@ -63,7 +63,7 @@ def malformed_exports(draw: st.DrawFn) -> tuple[bytes, str]:
             rows[r] = [*rows[r], '"extra"']
         elif kind == "duplicate_row" and len(rows) > 1:
             rows.insert(r, list(rows[r]))
-        elif kind == "header_cell":
+        elif kind == "header_cell" and rows and rows[0]:
             c = draw(st.integers(min_value=0, max_value=len(rows[0]) - 1))
             rows[0][c] = draw(st.sampled_from(['"Perioden"', '"perioden"', '""', '"RegioS "', '"X"']))
         elif kind == "drop_rows":
@@ -101,13 +101,6 @@ def test_the_statistics_importer_refuses_bad_exports_cleanly(
     loaded: dict[str, Any], tmp_path: Path, case: tuple[bytes, str]
 ) -> None:
     data, mutations = case
-    # Two known defects of the statistics importer (src/ivp/stats, not ours to change), each
-    # pinned by a strict xfail below: when they are fixed, those fail and these lines go.
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        assume(False)  # KNOWN DEFECT 1: invalid UTF-8 escapes as UnicodeDecodeError
-    assume(len(data.decode("utf-8").strip().splitlines()) > 1)  # KNOWN DEFECT 2: no data rows
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     root: Path = loaded["root"]
@@ -146,11 +139,6 @@ def test_a_refusal_names_the_row_and_the_field_of_a_bad_cell(loaded: dict[str, A
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=UnicodeDecodeError,
-    reason="KNOWN DEFECT 1 of the statistics importer: invalid UTF-8 is not a DataFileError",
-)
 def test_invalid_utf8_is_refused_as_a_data_file_error(loaded: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes(EXPORT.read_bytes().replace(b"GM1641", b"GM\x8041", 1))
@@ -158,11 +146,6 @@ def test_invalid_utf8_is_refused_as_a_data_file_error(loaded: dict[str, Any], tm
         source_load(source_key="politie_47013", files=[path])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="KNOWN DEFECT 2 of the statistics importer: the problem names 'raw_0'",
-)
 def test_an_export_without_rows_is_refused_naming_the_file(loaded: dict[str, Any], tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text(LINES[0] + "\n", encoding="utf-8")

@@ -40,6 +40,9 @@ MERGERS_FILE = "ivp/municipal_mergers.csv"
 AREA_PATTERN = r"^(NL01|LD\d{2}|PV\d{2}|RE\d{2}|VR\d{2}|GM\d{4}|WK\d{4}[0-9A-Z]{2}|BU\d{4}[0-9A-Z]{4})$"
 PERIOD_PATTERN = r"^\d{4}(MM(0[1-9]|1[0-2])|KW0[1-4]|JJ00)$"
 SUPPRESSED_CELLS = ("", ".", "x")
+# A figure is written as digits (a sign allowed): DuckDB's cast also reads `1.5` (as 2), `1e3`,
+# `1_000` and `0x1F`, none of which is a count as published.
+WHOLE_PATTERN = r"[+-]?[0-9]+"
 # The fast path of `Source.encode` knows cells padded with up to this many spaces on the right.
 KNOWN_PADDING = 8
 KNOWN_PERIOD_MARKS = (*(f"MM{m:02d}" for m in range(1, 13)), "KW01", "KW02", "KW03", "KW04", "JJ00")
@@ -81,12 +84,32 @@ def _qi(name: str) -> str:
 def _value_sql(cell: str) -> str:
     """A figure from its raw cell: NULL when suppressed; -1 when it is not a whole number (only
     seen on the fast path, where the cells have not been validated). `TRY_CAST` ignores the
-    spaces around a number, as the validation's `trim` does."""
+    spaces around a number, as the validation's `trim` does; a cell with any character other than
+    digits (with a sign and spaces around them: `1.5`, `1e3`, which `TRY_CAST` would read) is not
+    a whole number."""
     marks = ", ".join(_q(m) for m in SUPPRESSED_CELLS)
     return (
-        f"CASE WHEN {cell} IS NULL THEN NULL ELSE coalesce(TRY_CAST({cell} AS BIGINT), "
-        f"CASE WHEN trim({cell}) IN ({marks}) THEN NULL ELSE -1 END) END"
+        f"CASE WHEN {cell} IS NULL THEN NULL "
+        f"WHEN NOT regexp_full_match({cell}, ' *{WHOLE_PATTERN} *') "
+        f"THEN CASE WHEN trim({cell}) IN ({marks}) THEN NULL ELSE -1 END "
+        f"ELSE coalesce(TRY_CAST({cell} AS BIGINT), -1) END"
     )
+
+
+def _not_utf8(exc: UnicodeDecodeError) -> str:
+    return f"is not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position {exc.start + 1} of the row)"
+
+
+def first_undecodable_row(path: Path) -> FileProblem | None:
+    """The first line of a file that is not UTF-8 text (row 1 = the first line), or None. Read in
+    lines, so a large file is never held in memory."""
+    with path.open("rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            try:
+                line.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                return FileProblem(path.name, number, None, _not_utf8(exc))
+    return None
 
 
 def _fast_rows_usable(
@@ -166,8 +189,12 @@ class Source:
         """`read_csv(...)` of an OData-shaped CSV export and the select list of its raw columns."""
         assert item.path is not None
         columns = self.raw_columns
-        with item.path.open(encoding="utf-8-sig", newline="") as handle:
-            head = handle.readline()
+        with item.path.open("rb") as binary:
+            raw_head = binary.readline()
+        try:
+            head = raw_head.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RawShapeError([FileProblem(item.name, 1, None, _not_utf8(exc))]) from exc
         delimiter = ";" if head.count(";") > head.count(",") else ","
         header = next(csv.reader([head], delimiter=delimiter))
         missing = [c for c in columns if c not in header]
@@ -463,7 +490,8 @@ class Source:
                 (
                     measure,
                     f"""NOT (trim("{measure}") IS NULL OR trim("{measure}") IN ('', '.', 'x'))
-                        AND (TRY_CAST(trim("{measure}") AS BIGINT) IS NULL
+                        AND (NOT regexp_full_match(trim("{measure}"), '{WHOLE_PATTERN}')
+                             OR TRY_CAST(trim("{measure}") AS BIGINT) IS NULL
                              OR TRY_CAST(trim("{measure}") AS BIGINT) < 0)""",
                     "'{v}' is not a whole, non-negative number",
                 )
@@ -516,8 +544,11 @@ class Source:
         ).fetchone()
         return bool(row and row[0])
 
-    def problems(self, con: duckdb.DuckDBPyConnection, raw: str, limit: int = 200) -> list[FileProblem]:
-        """Every row that cannot be read, naming its origin, row and field.
+    def problems(
+        self, con: duckdb.DuckDBPyConnection, raw: str, limit: int = 200, *, name: str | None = None
+    ) -> list[FileProblem]:
+        """Every row that cannot be read, naming its origin (`name`: the input, for problems of
+        the whole input such as having no rows), row and field.
 
         Every check is a condition on one cell, so it is first evaluated once per distinct value
         of its column (a few hundred values for millions of rows); only a check that fails looks
@@ -552,7 +583,7 @@ class Source:
             con.execute(f"DROP TABLE IF EXISTS {table}")
         empty = con.execute(f"SELECT count(*) FROM {raw}").fetchone()
         if empty and empty[0] == 0:
-            found.append(FileProblem(raw, None, None, "holds no rows"))
+            found.append(FileProblem(name or raw, None, None, "holds no rows"))
         return sorted(found, key=lambda p: (p.path, p.row or 0))[:limit]
 
 
