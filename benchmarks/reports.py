@@ -43,6 +43,9 @@ def _prepare() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)  # a scratch database of an older ivp
 
 
 def _median(seconds: list[float]) -> float:
@@ -81,7 +84,7 @@ def run(*, runs: int, limit: int | None, code: str, period_text: str) -> dict[st
         figures(area_codes=areas, crime_codes=codes, first=first, last=last, grain=Grain.MONTH,
                 per_1000=True, source_key=source)  # fmt: skip
 
-    client = Client(HTTP_ACCEPT_LANGUAGE="nl")
+    client = Client(HTTP_ACCEPT_LANGUAGE="nl", HTTP_HOST="localhost")
     url = f"/veiligheidsbeeld/{area.code}/?period={period.code}"
 
     def page() -> None:

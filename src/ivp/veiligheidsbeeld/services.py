@@ -9,12 +9,13 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django import db
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ivp.areas.selectors import area_get, municipality_list
 from ivp.core.errors import ValidationFailed
 
+from . import worker
 from .periods import ReportPeriod
 from .report import veiligheidsbeeld_html, veiligheidsbeeld_pdf
 from .selectors import veiligheidsbeeld_get
@@ -22,7 +23,7 @@ from .selectors import veiligheidsbeeld_get
 FORMATS = ("pdf", "html")
 
 
-def _write(
+def write_file(
     path: Path, *, area_code: str, period: ReportPeriod, file_format: str, group_code: str | None
 ) -> Path:
     picture = veiligheidsbeeld_get(area_code=area_code, period=period, group_code=group_code)
@@ -47,7 +48,7 @@ def veiligheidsbeeld_write(
             [_("The output file must end in .pdf or .html, not '%(name)s'.") % {"name": out.name}]
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    return _write(out, area_code=area.code, period=period, file_format=file_format, group_code=group_code)
+    return write_file(out, area_code=area.code, period=period, file_format=file_format, group_code=group_code)
 
 
 @dataclass
@@ -88,19 +89,22 @@ def veiligheidsbeeld_batch_write(
     if workers <= 1 or len(jobs) < 2:
         for number, (path, code, name) in enumerate(jobs, start=1):
             result.paths.append(
-                _write(path, area_code=code, period=period, file_format=file_format, group_code=group_code)
+                write_file(
+                    path, area_code=code, period=period, file_format=file_format, group_code=group_code
+                )
             )
             if progress:
                 progress(name, number * 100 // len(jobs))
     else:
-        db.connections.close_all()  # each process opens its own connection
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Fresh processes (spawn, not fork: DuckDB and database connections do not survive a
+        # fork); each sets up Django from the same environment and language.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=worker.setup,
+                                 initargs=(translation.get_language(),)) as pool:  # fmt: skip
             futures = {
-                pool.submit(_write, path, area_code=code, period=period, file_format=file_format,
-                            group_code=group_code): name
+                pool.submit(worker.write, path, code, period.code, file_format, group_code): name
                 for path, code, name in jobs
-            }  # fmt: skip
+            }
             for number, future in enumerate(as_completed(futures), start=1):
                 result.paths.append(future.result())
                 if progress:
