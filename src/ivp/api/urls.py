@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views
+from . import views, views_networks
 
 app_name = "api"
 urlpatterns = [
@@ -19,6 +19,11 @@ urlpatterns = [
     path("v1/themes/<int:pk>", views.ThemeDetail.as_view(), name="theme-detail"),
     path("v1/indicators/<int:pk>", views.IndicatorDetail.as_view(), name="indicator-detail"),
     path("v1/indicators/<int:pk>/values", views.IndicatorValueList.as_view(), name="indicator-value-list"),
+    path("v1/networks", views_networks.NetworkList.as_view(), name="network-list"),
+    path("v1/networks/<int:pk>", views_networks.NetworkDetail.as_view(), name="network-detail"),
+    path("v1/networks/<int:pk>/funding", views_networks.NetworkFunding.as_view(), name="network-funding"),
+    path("v1/rounds/<int:pk>", views_networks.RoundDetail.as_view(), name="round-detail"),
+    path("v1/rounds/<int:pk>/inputs", views_networks.RoundInputList.as_view(), name="round-input-list"),
     path(
         "v1/schema",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),

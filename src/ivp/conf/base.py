@@ -227,6 +227,7 @@ SPECTACULAR_SETTINGS = {
         "AreaKindEnum": "ivp.areas.constants.AreaKind",
         "PlanStatusEnum": "ivp.plans.constants.PlanStatus",
         "IndicatorSourceEnum": "ivp.plans.constants.IndicatorSource",
+        "RoundStatusEnum": "ivp.networks.constants.RoundStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -34,7 +34,9 @@ from .tally import CriterionWeight, MemberFigure, RankedTheme, Score, TallyInput
 
 
 def network_list(*, user: AnyUser | None = None) -> QuerySet[Network]:
-    networks = Network.objects.all() if user is None else networks_visible_to(user=user)
+    networks = Network.objects.all()
+    if user is not None:  # by id: the visibility joins would otherwise narrow the member count
+        networks = networks.filter(pk__in=networks_visible_to(user=user))
     return networks.select_related("organisation", "region").annotate(
         member_count=Count("members", distinct=True)
     )
