@@ -254,6 +254,10 @@ def _pk(world: World, variant: str, route: Route) -> str:
         "api:plan-detail": lambda: world.plans[variant].pk,
         "stats:run-detail": lambda: world.run_id,
         "explorer:saved-view-delete": lambda: world.saved_views[variant],
+        "api:network-detail": lambda: world.network_ids["network_id"][variant],
+        "api:network-funding": lambda: world.network_ids["network_id"][variant],
+        "api:round-detail": lambda: world.network_ids["round_id"][variant],
+        "api:round-input-list": lambda: world.network_ids["round_id"][variant],
     }
     if route.name in by_view:
         return str(by_view[route.name]())
@@ -389,16 +393,19 @@ PAYLOAD: dict[str, Any] = {
     "start_year": "2025", "end_year": "2028", "status": "adopted", "adopted_on": "2025-01-01",
     "query": "area=GM0363", "year": "2024", "value": "1", "source": "survey", "unit": "percent",
     "direction": "up", "language": "en", "next": "/", "username": "x", "password": "y", "confirm": "1",
+    "municipality": "GM1641", "theme": "5.2", "remark": "Gewijzigd",
 }  # fmt: skip
 
 
-NETWORK_ROUTE = re.compile(r"^(networks|funding|bulletins):|^api:network")
+NETWORK_ROUTE = re.compile(r"^(networks|funding|bulletins):|^api:(network|round)")
+API_PLAN_ROUTE = re.compile(r"^api:(plan|theme|indicator)-")
 NETWORK_PARAMS = {"network_id", "round_id", "scenario_id", "subscriber_id", "sending_id"}
 # On the own network (a member, not its coordinator) a changing role changes only these: its
 # municipality's priorities in a round and its municipality's bulletin subscribers.
 MEMBER_INPUT_ROUTES = {
     "networks:input-add", "networks:input-delete", "networks:upload",
     "bulletins:subscribers", "bulletins:subscriber-active", "bulletins:subscriber-delete",
+    "api:round-input-list",
 }  # fmt: skip
 
 
@@ -425,6 +432,8 @@ def may_open(role: str, variant: str, route: Route) -> bool:
     of the other network (except for superusers)."""
     if role == "superuser" or variant == "own":
         return True
+    if (NETWORK_ROUTE.match(route.name) or API_PLAN_ROUTE.match(route.name)) and route.params:
+        return False  # the API's <pk> of a network, round, or the other's draft plan and its items
     return not ({"plan_id"} | NETWORK_PARAMS) & set(route.params)
 
 
