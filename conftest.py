@@ -20,3 +20,14 @@ def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> Iterator[No
         organisations_sync_from_areas()
         classification_load(data_dir=settings.DATA_DIR)
     yield
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Every test starts in the default language (Dutch) and leaves no other language active,
+    so a test that switches language (or a request that did) cannot change the next test."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)

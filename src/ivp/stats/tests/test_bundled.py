@@ -109,8 +109,11 @@ def test_every_load_is_a_tracked_run(bundled_store: StatsStore) -> None:
         "cbs_83648",
         "politie_mik",
     }
-    run = runs.get(source_key="politie_47025")
-    assert run.rows_read == 8496 + 708 and run.progress_pct == 100 and run.duration_seconds is not None
+    # Other apps' session fixtures may load the bundled sources too: every such run is complete.
+    loads = list(runs.filter(source_key="politie_47025"))
+    assert loads
+    for run in loads:
+        assert run.rows_read == 8496 + 708 and run.progress_pct == 100 and run.duration_seconds is not None
 
 
 def test_burglary_map_points_are_a_measure_of_their_own_with_zero_months(bundled_store: StatsStore) -> None:
