@@ -32,6 +32,7 @@ import shutil
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,10 @@ import duckdb
 
 from ivp.core.errors import IvpError
 
+from . import dense
+from .dense import DenseRows
 from .schema import (
+    CORE_FACTS,
     CORE_KEYS,
     CORE_OBSERVATIONS,
     OUT_REGION_FACTS,
@@ -251,6 +255,9 @@ class Encoded:
     crimes: int
     measures: int
     parts: int
+    # The same rows as arrays sorted on their key (the fast path, `dense.rows_checked`): written
+    # and summed from these, without a sort or a pass over `rows`.
+    dense: DenseRows | None = None
 
     def ids_select(self, key: str = "key") -> str:
         """`key` split into the id columns of `core_facts`."""
@@ -341,11 +348,21 @@ class VersionWriter:
     def __init__(self, folder: Path, manifest: Manifest) -> None:
         self.folder = folder
         self.manifest = manifest
-        self.con = duckdb_connect(folder.parent.parent / TEMP_DIR)
+        self._con: duckdb.DuckDBPyConnection | None = None  # opened when first needed
         self.changed = False
         self.changed_sources: set[str] = set()
         # Rows written in this version, still in memory: their region sums are made from them.
         self._fresh: dict[str, tuple[duckdb.DuckDBPyConnection, Encoded]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._dense_sums: dict[str, Future[dict[str, Any] | None]] = {}
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The writer's own DuckDB connection (a load brings its own; conversions and region
+        sums of files use this one)."""
+        if self._con is None:
+            self._con = duckdb_connect(self.folder.parent.parent / TEMP_DIR)
+        return self._con
 
     def source_path(self, source_key: str) -> Path:
         return self.folder / CORE_DIR / f"{source_key}.parquet"
@@ -381,18 +398,29 @@ class VersionWriter:
             f"COPY (SELECT {CORE_KEYS.select_list()} FROM {encoded.keys} ORDER BY dimension, id) "
             f"TO '{keys_tmp}' (FORMAT parquet, COMPRESSION zstd)"
         )
-        # One integer to sort on; the ids are split from it as the file is written.
+        # One integer to sort on; the ids are split from it as the file is written. Rows of the
+        # fast path are already sorted (arrays, in order): written as they are.
+        if encoded.dense is None:
+            rows_sql = f"SELECT {encoded.ids_select()}, value_count FROM {encoded.rows} ORDER BY key"
+        else:
+            rows_sql = f"SELECT area_id, crime_id, measure_id, part_id, value_count FROM {encoded.rows}"
+            # The region sums of rows in arrays are made (NumPy) while DuckDB writes the rows.
+            sizes = (encoded.crimes, encoded.measures, encoded.parts)
+            plan = dense.region_plan(con, encoded.keys, sizes, getattr(self, "_memberships", []))
+            if plan is not None:
+                self._dense_sums[source_key] = self._pool.submit(dense.region_arrays, encoded.dense, plan)
         con.execute(
-            f"COPY (SELECT {encoded.ids_select()}, CAST(value_count AS BIGINT) AS value_count "
-            f"FROM {encoded.rows} ORDER BY key) "
-            f"TO '{facts_tmp}' ({PARQUET})"
+            f"COPY (SELECT {CORE_FACTS.select_list()} FROM ({rows_sql})) TO '{facts_tmp}' ({PARQUET})"
         )
         for target, tmp in zip(targets, (keys_tmp, facts_tmp), strict=True):
             if target.exists():
                 target.unlink()  # a hard link shared with the previous version: unlink, never overwrite
             tmp.rename(target)
-        rows = con.execute(f"SELECT count(*) FROM {encoded.rows}").fetchone()
-        count = int(rows[0]) if rows else 0
+        if encoded.dense is not None:
+            count = len(encoded.dense)
+        else:
+            rows = con.execute(f"SELECT count(*) FROM {encoded.rows}").fetchone()
+            count = int(rows[0]) if rows else 0
         self.manifest.sources[source_key] = {**info, "rows": count}
         self.changed = True
         self.changed_sources.add(source_key)
@@ -407,6 +435,7 @@ class VersionWriter:
                 file.unlink()
         self.manifest.sources.pop(source_key, None)
         self._fresh.pop(source_key, None)
+        self._dense_sums.pop(source_key, None)
         self.changed = self.changed or existed
         self.changed_sources.add(source_key)
         return existed
@@ -425,7 +454,9 @@ class VersionWriter:
                 )
         if self.changed or not (self.folder / OUT_DIR).is_dir():
             self._rebuild_region_series()
-        self.con.close()
+        self._pool.shutdown(wait=True)
+        if self._con is not None:
+            self._con.close()
 
     def _rebuild_region_series(self) -> None:
         """Sum the municipal rows per official region into `out_region_series`, one file per
@@ -447,7 +478,8 @@ class VersionWriter:
             target = out_dir / f"{key}.parquet"
             if target.exists():
                 continue
-            con, encoded = self._fresh.get(key, (self.con, None))
+            fresh = self._fresh.get(key)  # (the writer's own connection only when needed)
+            con, encoded = fresh if fresh is not None else (self.con, None)
             if id(con) not in prepared:
                 prepared.add(id(con))
                 con.execute(
@@ -459,7 +491,13 @@ class VersionWriter:
                         [[r for r, _a in memberships], [a for _r, a in memberships]],
                     )
             tmp = target.with_suffix(".parquet.part")
-            sums = self._region_sums(con, core, self.keys_path(key), encoded)
+            sums = None
+            made = self._dense_sums.get(key) if encoded is not None else None
+            arrays = made.result() if made is not None else None
+            if arrays is not None:
+                sums = dense.region_relation(con, arrays)
+            if sums is None:
+                sums = self._region_sums(con, core, self.keys_path(key), encoded)
             con.execute(
                 f"COPY (SELECT {OUT_REGION_FACTS.select_list()} FROM ({sums})) TO '{tmp}' ({OUT_PARQUET})"
             )

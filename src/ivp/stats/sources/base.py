@@ -32,6 +32,7 @@ import duckdb
 
 from ivp.core.errors import FileProblem
 
+from .. import dense
 from ..constants import Classification
 from ..store import PART_ORDER, Encoded, key_sql, keys_table
 
@@ -407,15 +408,16 @@ class Source:
         join = "LEFT JOIN" if fast else "JOIN"
         selects: list[str] = []
         summed = False
+        wides: list[str] = []
         for n, (item, rows) in enumerate(inputs):
             maps = f"{prefix}_{n}"
             values = ", ".join(
                 f"{_value_sql(f'r.{_qi(m)}')} AS value_{i}" for i, m in enumerate(self.measures)
             )
-            con.execute(
+            wides.append(
                 f"""
-                CREATE OR REPLACE TEMP TABLE {maps}_wide AS
-                SELECT {key_sql("a.id", "c.id", "0", "p.id", sizes)} AS key, {values}
+                SELECT {key_sql("a.id", "c.id", "0", "p.id", sizes)} AS key, {values},
+                       a.id AS area_id, c.id AS crime_id, p.id AS part_id
                 FROM {rows} r
                 {join} (SELECT m.cell, d.id FROM {maps}_crime m JOIN {prefix}_crime d ON d.code = m.code) c
                   ON c.cell = r.{_qi(self.crime_dimension)}
@@ -428,6 +430,9 @@ class Source:
                   ON p.cell = r.{_qi(self.period_dimension)}
                 """
             )
+            if fast and dense.available():
+                continue  # read straight into arrays below, never stored as a table
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {maps}_wide AS {wides[-1]}")
             restated = con.execute(f"SELECT coalesce(bool_or(restated), false) FROM {maps}_area").fetchone()
             for i, measure in enumerate(self.measures):
                 offset = names.index(self.measures[measure]) * parts
@@ -439,6 +444,14 @@ class Source:
                     )
                     summed = True
                 selects.append(select)
+        if fast and dense.available():  # the checks, the order and the ids in use, on arrays
+            measure_ids = [names.index(self.measures[m]) for m in self.measures]
+            checked = dense.rows_checked(con, wides, measure_ids, sizes, f"{prefix}_keys")
+            if checked is None:
+                return None
+            rows_read, found_rows = checked
+            relation = found_rows.register(con)
+            return Encoded(relation, f"{prefix}_keys", crimes, measures, parts, found_rows), rows_read
         # A view when every row is its own core row (no copy of millions of rows).
         union = " UNION ALL ".join(selects)
         if summed:

@@ -1,0 +1,80 @@
+"""The fast path on arrays (`dense.py`): the same rows and region sums as the general path (SQL),
+for a sparse export in the real format with several measures, suppressed and missing members."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ivp.stats import services
+from ivp.stats.services import source_load
+from ivp.stats.store import StatsStore
+
+from .test_layout import content, paths_taken
+
+EXPORT = Path(__file__).parent / "fixtures" / "47013NED_export.csv"
+pytestmark = pytest.mark.django_db
+
+
+def _same_on_both_paths(store: StatsStore, path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    taken = paths_taken(monkeypatch)
+    fast_run = source_load(source_key="politie_47013", files=[path], store=store)
+    assert taken == ["fast"]
+    fast = content(store)
+    monkeypatch.setattr(services, "_encode_fast", lambda *args: None)
+    general_run = source_load(source_key="politie_47013", files=[path], store=store)
+    general = content(store)
+    for n in range(2):
+        assert (
+            sorted(set(general[n]) - set(fast[n]), key=str)[:5]
+            == sorted(set(fast[n]) - set(general[n]), key=str)[:5]
+        )
+    assert general == fast
+    assert (fast_run.rows_read, fast_run.rows_loaded) == (general_run.rows_read, general_run.rows_loaded)
+    return fast
+
+
+def test_a_real_export_with_three_measures_gives_the_same_rows_and_sums_on_arrays(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without Weesp (merged) and Haaren (split): those take the general path.
+    path = tmp_path / "export.csv"
+    lines = [
+        line
+        for line in EXPORT.read_text(encoding="utf-8").splitlines()
+        if "GM0457" not in line and "GM0788" not in line
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows, sums = _same_on_both_paths(store, path, monkeypatch)
+    assert len({r[5] for r in rows}) == 3  # measures
+    assert any(r[9] is None for r in sums)  # a region whose only reporting member is suppressed
+
+
+def test_regions_with_suppressed_and_missing_members_are_summed_alike_on_arrays(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Amsterdam (GM0363) and Amstelveen (GM0362) share police unit RE05; rows out of key order,
+    a cell only one of them has, one suppressed, one figure of 0."""
+    lines = [
+        EXPORT.read_text(encoding="utf-8").splitlines()[0],
+        '0;"1.1.1 ";"GM0362    ";"2023MM02";"4";"1";"0"',
+        '1;"1.1.1 ";"GM0363    ";"2023MM01";"10";"8";"2"',
+        '2;"1.1.1 ";"GM0362    ";"2023MM01";;"3";"0"',
+        '3;"0.0.0 ";"GM0363    ";"2023MM01";"0";"0";"0"',
+        '4;"1.4.1 ";"GM0362    ";"2023MM03";;;',
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _rows, sums = _same_on_both_paths(store, path, monkeypatch)
+    unit = {
+        (r[4], r[6], r[5]): (r[9], r[10], r[11])
+        for r in sums
+        if r[0] == "RE05" and r[5] == "registered_crimes"
+    }
+    members = unit[("1.1.1", "2023MM01", "registered_crimes")][1]
+    assert unit[("1.1.1", "2023MM01", "registered_crimes")] == (10, members, 1)  # Amstelveen suppressed
+    assert unit[("1.1.1", "2023MM02", "registered_crimes")] == (4, members, 1)  # Amsterdam missing
+    assert unit[("0.0.0", "2023MM01", "registered_crimes")] == (0, members, 1)
+    assert unit[("1.4.1", "2023MM03", "registered_crimes")] == (None, members, 0)  # only suppressed
