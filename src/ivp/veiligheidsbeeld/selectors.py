@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +24,7 @@ from ivp.core.errors import NotFoundError, ValidationFailed
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period, enumerate_months
 from ivp.stats.selectors import SOURCE_PREFERENCE, FigureRow, figures, store_status
-from ivp.stats.store import StatsStore
+from ivp.stats.store import StatsStore, default_store
 
 from .constants import (
     MAIN_GROUPS,
@@ -190,8 +191,23 @@ def crime_source_for(*, area_code: str, month: Period, store: StatsStore | None 
     return result.rows[0].source_key if result.rows else None
 
 
+_LATEST: dict[str, tuple[float, ReportPeriod]] = {}
+LATEST_CACHE_SECONDS = 60.0
+
+
 def latest_period(*, store: StatsStore | None = None) -> ReportPeriod:
-    """The most recent whole year or half year of the municipal monthly crime figures."""
+    """The most recent whole year or half year of the municipal monthly crime figures
+    (remembered for a minute per store: `store_status` reads the whole store)."""
+    key = str(store.root if store is not None else default_store().root)
+    found = _LATEST.get(key)
+    if found and time.monotonic() - found[0] < LATEST_CACHE_SECONDS:
+        return found[1]
+    period = _latest_period(store=store)
+    _LATEST[key] = (time.monotonic(), period)
+    return period
+
+
+def _latest_period(*, store: StatsStore | None) -> ReportPeriod:
     import datetime as dt
 
     # The sources that answer registered crimes per type (not e.g. the burglary map points).
