@@ -29,6 +29,8 @@ import duckdb
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
+# The bits of each id in the packed sort key of `rows_checked` (area, crime, measure, part).
+AREA_BITS, CRIME_BITS, MEASURE_BITS, PART_BITS = 23, 16, 8, 16
 # Largest dense matrix (cells) the region sums lay out; above it the SQL sums are used.
 MAX_DENSE_CELLS = 40_000_000
 _NAMES = itertools.count()
@@ -44,8 +46,9 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class DenseRows:
-    """Encoded rows as arrays, sorted on their key (strictly increasing; see `store.Encoded`)
-    and split into their ids (`core_facts`); `value` holds 0 where `null` (suppressed)."""
+    """Encoded rows as arrays, sorted on their key (`key`: the ids packed into bit fields, in the
+    order of `store.Encoded`'s key) and split into their ids (`core_facts`); `value` holds 0
+    where `null` (suppressed)."""
 
     key: np.ndarray
     area: np.ndarray
@@ -58,16 +61,19 @@ class DenseRows:
     def __len__(self) -> int:
         return len(self.key)
 
-    def register(self, con: duckdb.DuckDBPyConnection) -> str:
-        """The arrays as a relation on `con` (columns key, the ids, value_count), in key order."""
+    def register(self, con: duckdb.DuckDBPyConnection, sizes: tuple[int, int, int]) -> str:
+        """The arrays as a relation on `con`, in key order: `key` (of `store.Encoded`, from the
+        ids and `sizes`), the ids and value_count."""
+        crimes, measures, parts = sizes
         name = f"dense_rows_{next(_NAMES)}"
         con.register(
             name,
-            {"key": self.key, "area_id": self.area, "crime_id": self.crime, "measure_id": self.measure,
+            {"area_id": self.area, "crime_id": self.crime, "measure_id": self.measure,
              "part_id": self.part, "value": self.value, "is_null": self.null},
         )  # fmt: skip
         return (
-            "(SELECT key, area_id, crime_id, measure_id, part_id, "
+            f"(SELECT ((CAST(area_id AS BIGINT) * {crimes} + crime_id) * {measures} + measure_id) * {parts} "
+            "+ part_id AS key, area_id, crime_id, measure_id, part_id, "
             f"CASE WHEN is_null THEN NULL ELSE value END AS value_count FROM {name})"
         )
 
@@ -89,6 +95,8 @@ def rows_checked(
     import numpy as np
 
     crimes, measures, parts = sizes
+    if crimes >= 1 << CRIME_BITS or measures >= 1 << MEASURE_BITS or parts >= 1 << PART_BITS:
+        return None  # far beyond any table: the general path
     pieces: list[tuple[np.ndarray, ...]] = []
     read = 0
     values = ", ".join(f"value_{i}" for i in range(len(measure_ids)))
@@ -97,26 +105,38 @@ def rows_checked(
             "SELECT coalesce(area_id, -1) AS area_id, coalesce(crime_id, -1) AS crime_id, "
             f"coalesce(part_id, -1) AS part_id, {values} FROM ({select})"
         ).fetchnumpy()
-        area, crime, part = (np.asarray(got[c], dtype=np.int32) for c in ("area_id", "crime_id", "part_id"))
+        area, crime, part = (np.asarray(got[c], dtype=np.int64) for c in ("area_id", "crime_id", "part_id"))
         if len(area) == 0 or min(int(area.min()), int(crime.min()), int(part.min())) < 0:
             return None  # an empty input, or a cell outside the known ones
+        if int(area.max()) >= 1 << AREA_BITS:
+            return None
         read += len(area)
-        base = (area.astype(np.int64) * crimes + crime) * measures
+        # The ids packed into one integer in the order of the key (area, crime, measure, part):
+        # sorting it sorts the rows, and the ids come back out with shifts (no division).
+        packed = (
+            (area << (CRIME_BITS + MEASURE_BITS + PART_BITS)) | (crime << (MEASURE_BITS + PART_BITS)) | part
+        )
         for i, measure_id in enumerate(measure_ids):
             column = got[f"value_{i}"]
             null = np.ma.getmaskarray(column)
             value = np.asarray(np.ma.getdata(column), dtype=np.int64)
             if bool((value[~null] < 0).any()):
                 return None  # a figure that is not a whole, non-negative number
-            key = (base + measure_id) * parts + part
-            measure = np.full(len(area), measure_id, dtype=np.int32)
-            pieces.append((key, area, crime, measure, part, np.where(null, 0, value), null))
-    columns = [np.concatenate(c) if len(pieces) > 1 else c[0] for c in zip(*pieces, strict=True)]
-    if not bool((np.diff(columns[0]) > 0).all()):  # not in key order (or a duplicate): sort
-        order = np.argsort(columns[0], kind="stable")
-        columns = [c[order] for c in columns]
-        if bool((np.diff(columns[0]) == 0).any()):
+            pieces.append((packed | (measure_id << PART_BITS), np.where(null, 0, value), null))
+    packed, value, null = (np.concatenate(c) if len(pieces) > 1 else c[0] for c in zip(*pieces, strict=True))
+    if not bool((packed[1:] > packed[:-1]).all()):  # not in key order (or a duplicate): sort
+        order = np.argsort(packed, kind="stable")
+        packed, value, null = packed[order], value[order], null[order]
+        if bool((packed[1:] == packed[:-1]).any()):
             return None  # a type, area and period twice in one input
+    mask = (1 << PART_BITS) - 1
+    columns = [
+        (packed >> (CRIME_BITS + MEASURE_BITS + PART_BITS)).astype(np.int32),
+        ((packed >> (MEASURE_BITS + PART_BITS)) & ((1 << CRIME_BITS) - 1)).astype(np.int32),
+        ((packed >> PART_BITS) & ((1 << MEASURE_BITS) - 1)).astype(np.int32),
+        (packed & mask).astype(np.int32),
+    ]
+    columns = [packed, *columns, value, null]
     rows = DenseRows(*columns)
     # The ids in use; the keys of every other id are dropped.
     used = {

@@ -450,7 +450,7 @@ class Source:
             if checked is None:
                 return None
             rows_read, found_rows = checked
-            relation = found_rows.register(con)
+            relation = found_rows.register(con, sizes)
             return Encoded(relation, f"{prefix}_keys", crimes, measures, parts, found_rows), rows_read
         # A view when every row is its own core row (no copy of millions of rows).
         union = " UNION ALL ".join(selects)
