@@ -25,6 +25,7 @@ from ivp.stats.sources.registry import source_list
 
 from .problems import TooManyRows
 from .selectors import period_count
+from .serializers_base import ModelSerializer
 
 MAX_FIGURE_ROWS = 20_000
 """A figures request that would give more rows is refused (never cut short)."""
@@ -51,13 +52,13 @@ class AreaListQuerySerializer(serializers.Serializer[Any]):
             raise serializers.ValidationError(str(error)) from error
 
 
-class AreaSerializer(serializers.ModelSerializer[Area]):
+class AreaSerializer(ModelSerializer[Area]):
     class Meta:
         model = Area
         fields = ["code", "name", "kind"]
 
 
-class PopulationSerializer(serializers.ModelSerializer[Population]):
+class PopulationSerializer(ModelSerializer[Population]):
     class Meta:
         model = Population
         fields = ["year", "inhabitants_count", "reference_date", "source"]
@@ -205,7 +206,7 @@ class CrimeTypeQuerySerializer(serializers.Serializer[Any]):
     classification = serializers.ChoiceField(choices=Classification.choices, required=False)
 
 
-class CrimeTypeSerializer(serializers.ModelSerializer[CrimeType]):
+class CrimeTypeSerializer(ModelSerializer[CrimeType]):
     class Meta:
         model = CrimeType
         fields = [
@@ -235,7 +236,7 @@ class PlanQuerySerializer(serializers.Serializer[Any]):
     status = serializers.ChoiceField(choices=PlanStatus.choices, required=False)
 
 
-class PlanSerializer(serializers.ModelSerializer[Plan]):
+class PlanSerializer(ModelSerializer[Plan]):
     organisation = serializers.CharField(source="organisation.name")
     municipalities = serializers.SerializerMethodField()
 
@@ -260,13 +261,13 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
         return [link.area.code for link in plan.plan_municipalities.all()]
 
 
-class SafetyFieldSerializer(serializers.ModelSerializer[SafetyField]):
+class SafetyFieldSerializer(ModelSerializer[SafetyField]):
     class Meta:
         model = SafetyField
         fields = ["id", "code", "name", "position", "version"]
 
 
-class ThemeSerializer(serializers.ModelSerializer[Theme]):
+class ThemeSerializer(ModelSerializer[Theme]):
     field = serializers.CharField(source="field.code", help_text="Code of the safety field.")
     municipality = serializers.CharField(source="municipality.code", allow_null=True, default=None)
 
@@ -292,7 +293,7 @@ class ThemeSerializer(serializers.ModelSerializer[Theme]):
         ]
 
 
-class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
+class IndicatorValueSerializer(ModelSerializer[IndicatorValue]):
     value = serializers.DecimalField(max_digits=14, decimal_places=3, coerce_to_string=False)
     entered_by = serializers.CharField(source="entered_by.username", allow_null=True, default=None)
 
@@ -301,7 +302,7 @@ class IndicatorValueSerializer(serializers.ModelSerializer[IndicatorValue]):
         fields = ["id", "year", "value", "measured_on", "source", "note", "entered_by", "entered_at"]
 
 
-class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
+class IndicatorSerializer(ModelSerializer[Indicator]):
     theme = serializers.CharField(source="theme.code", allow_null=True, default=None)
     municipality = serializers.CharField(source="municipality.code", allow_null=True, default=None)
     baseline_value = serializers.DecimalField(

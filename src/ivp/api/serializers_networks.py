@@ -10,6 +10,8 @@ from rest_framework import serializers
 from ivp.networks.constants import InputSource, MilestoneStatus, Position, RoundStatus, TeamStatus
 from ivp.networks.models import Network, PriorityInput, PriorityRound, RoundCriterion
 
+from .serializers_base import ModelSerializer
+
 
 def _eur(**kwargs: Any) -> serializers.DecimalField:
     return serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=False, **kwargs)
@@ -26,7 +28,7 @@ def _pct(**kwargs: Any) -> serializers.DecimalField:
 # --- networks -------------------------------------------------------------------------------
 
 
-class NetworkSerializer(serializers.ModelSerializer[Network]):
+class NetworkSerializer(ModelSerializer[Network]):
     organisation = serializers.CharField(source="organisation.name", help_text="Whose coordinators keep it.")
     region = serializers.CharField(
         source="region.code", allow_null=True, default=None, help_text="The region its members came from."
@@ -90,7 +92,7 @@ class GovernanceSerializer(serializers.Serializer[Any]):
     milestones = MilestoneSerializer(many=True)
 
 
-class RoundSummarySerializer(serializers.ModelSerializer[PriorityRound]):
+class RoundSummarySerializer(ModelSerializer[PriorityRound]):
     class Meta:
         model = PriorityRound
         fields = ["id", "title", "status", "adopted_on", "version", "updated_at"]
@@ -118,7 +120,7 @@ class NetworkDetailSerializer(NetworkSerializer):
 # --- priority-setting rounds ----------------------------------------------------------------
 
 
-class CriterionSerializer(serializers.ModelSerializer[RoundCriterion]):
+class CriterionSerializer(ModelSerializer[RoundCriterion]):
     class Meta:
         model = RoundCriterion
         fields = ["code", "name", "weight"]
@@ -178,7 +180,7 @@ class RoundDetailSerializer(serializers.Serializer[Any]):
     priorities = PrioritySerializer(many=True, help_text="The selected (concept, then final) priorities.")
 
 
-class PriorityInputSerializer(serializers.ModelSerializer[PriorityInput]):
+class PriorityInputSerializer(ModelSerializer[PriorityInput]):
     municipality = serializers.CharField(source="area.code", allow_null=True, default=None)
     partner = serializers.CharField(source="partner.organisation.name", allow_null=True, default=None)
     source = serializers.ChoiceField(choices=InputSource.choices)  # type: ignore[assignment]
