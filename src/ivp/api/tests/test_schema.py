@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivp.api.schema import schema_yaml
+from ivp.api.serializers import CrimeTypeSerializer, IndicatorSerializer
 from ivp.api.services import token_create
 from ivp.funding.services import scheme_save
 from ivp.networks.services_rounds import round_create
@@ -51,6 +52,15 @@ def test_the_committed_openapi_schema_is_the_one_the_code_generates() -> None:
         "docs/openapi.yaml differs from the API's schema: run `ivp api schema -o docs/openapi.yaml` "
         "and commit the result (and describe the change in docs/api.md)"
     )
+
+
+def test_integer_bounds_are_the_production_columns_whatever_the_database() -> None:
+    """On SQLite Django allows 64 bits for every integer column; the API keeps PostgreSQL's."""
+    fields = IndicatorSerializer().fields
+    assert (fields["baseline_year"].min_value, fields["baseline_year"].max_value) == (0, 32767)
+    sort_order = CrimeTypeSerializer().fields["sort_order"]
+    assert (sort_order.min_value, sort_order.max_value) == (0, 2147483647)
+    assert "9223372036854775807" not in schema_yaml()
 
 
 def _real_ids(world: PlanWorld) -> dict[str, dict[str, Any]]:
