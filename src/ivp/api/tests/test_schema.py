@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,7 +20,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
-from django.core.signals import request_finished
+from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -89,6 +91,24 @@ def _real_ids(world: PlanWorld) -> dict[str, dict[str, Any]]:
     }
 
 
+@contextmanager
+def _connection_kept_open() -> Iterator[None]:
+    """Keep the test's database connection (and its transaction) open across requests.
+
+    A WSGI request sends request_started and request_finished, and both close the connection when
+    it is not in autocommit mode, as inside the test's transaction: on PostgreSQL every later query
+    would then fail with "the connection is closed" (an in-memory SQLite database is never closed).
+    django.test.Client disconnects `close_old_connections` from both signals in the same way.
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 @dataclass
 class Tally:
     statuses: Counter[int] = field(default_factory=Counter)
@@ -123,17 +143,14 @@ def test_schemathesis_finds_no_server_error_and_no_reply_outside_the_schema(
     real = _real_ids(world)
     _token, key = token_create(user=world.editor)
     headers = {"Authorization": f"Token {key}", "Accept-Language": "en"}
-    schema = schemathesis.openapi.from_wsgi("/api/v1/schema", WSGIHandler())
     tally = Tally()
     operations = 0
-    request_finished.disconnect(close_old_connections)  # keep the test's transaction open, as Client does
-    try:
+    with _connection_kept_open():
+        schema = schemathesis.openapi.from_wsgi("/api/v1/schema", WSGIHandler())
         for result in schema.get_all_operations():
             operation = result.ok()
             operations += 1
             _fuzz(operation, real.get(operation.path.removeprefix("/api/v1")), headers, tally)
-    finally:
-        request_finished.connect(close_old_connections)
 
     statuses = tally.statuses
     cases = sum(statuses.values())
