@@ -52,7 +52,13 @@ def _figures() -> list[tuple[Any, ...]]:
 
 
 def _empty_database() -> None:
-    """Delete every row but the ones `migrate` makes, inside the test's transaction."""
+    """Delete every row but the ones `migrate` makes, inside the test's transaction.
+
+    On PostgreSQL the rows the fixture wrote leave deferred foreign-key checks pending until the
+    end of the transaction, and TRUNCATE refuses a table with pending trigger events; checking the
+    constraints now (SET CONSTRAINTS ALL IMMEDIATE) runs them first.
+    """
+    connection.check_constraints()
     tables = [t for t in connection.introspection.django_table_names(only_existing=True) if t not in KEEP]
     with connection.cursor() as cursor:
         for sql in connection.ops.sql_flush(no_style(), tables, allow_cascade=True):
