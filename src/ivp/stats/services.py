@@ -236,10 +236,9 @@ def source_load(
         progress,
     )
     con = duckdb_connect(store.root / TEMP_DIR)
-    # The fingerprint (a hash of every input byte) is computed alongside the load; hashlib
-    # releases the GIL, so it overlaps with DuckDB's work.
+    # The fingerprint (a hash of every input byte) is computed in a thread while the rows are
+    # written (hashlib releases the GIL); it is needed only for a load that is stored.
     hasher = ThreadPoolExecutor(max_workers=1)
-    fingerprint = hasher.submit(inputs_fingerprint, inputs)
     try:
         if not inputs:
             raise DataFileError.single(source.key, None, None, "no input: this source has no bundled files")
@@ -259,6 +258,7 @@ def source_load(
         if encoded is None:  # the general path: land the raw rows, validate them, then encode
             encoded = _encode_checked(source, con, inputs, run)
         rows, run.run.rows_read = encoded
+        fingerprint = hasher.submit(inputs_fingerprint, inputs)
         run.progress("write store", 70)
         with store.writer() as writer:
             previous = writer.source_sql(source.key)
@@ -274,7 +274,6 @@ def source_load(
             writer.set_memberships(_official_memberships())
             dates = [i.data_date for i in inputs if i.data_date]
             info: dict[str, Any] = {
-                "fingerprint": fingerprint.result(),
                 "table_id": source.table_id,
                 "title": source.title,
                 "classification": str(source.classification),
@@ -286,6 +285,7 @@ def source_load(
                 "run_id": run.run.pk,
             }
             loaded = writer.replace_source(con=con, source_key=source.key, encoded=rows, info=info)
+            writer.manifest.sources[source.key]["fingerprint"] = fingerprint.result()
             run.progress("sum regions", 85)
         manifest = store.manifest()
         return run.finish(
