@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 # The bits of each id in the packed sort key of `rows_checked` (area, crime, measure, part).
 AREA_BITS, CRIME_BITS, MEASURE_BITS, PART_BITS = 23, 16, 8, 16
+# Largest input (bytes of CSV) read into arrays (~0.8 bytes of arrays per byte of CSV); larger
+# inputs (a buurt cube) take the SQL path, which DuckDB spills to disk when memory runs short.
+MAX_INPUT_BYTES = 1 << 30
 # Largest dense matrix (cells) the region sums lay out; above it the SQL sums are used.
 MAX_DENSE_CELLS = 40_000_000
 _NAMES = itertools.count()

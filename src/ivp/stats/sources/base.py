@@ -406,6 +406,12 @@ class Source:
         sizes = keys_table(con, prefix)
         crimes, measures, parts = sizes
         join = "LEFT JOIN" if fast else "JOIN"
+        # On arrays only what fits in memory comfortably (the arrays are not spilled to disk).
+        on_arrays = (
+            fast
+            and dense.available()
+            and sum(i.path.stat().st_size for i, _r in inputs if i.path is not None) <= dense.MAX_INPUT_BYTES
+        )
         selects: list[str] = []
         summed = False
         wides: list[str] = []
@@ -430,7 +436,7 @@ class Source:
                   ON p.cell = r.{_qi(self.period_dimension)}
                 """
             )
-            if fast and dense.available():
+            if on_arrays:
                 continue  # read straight into arrays below, never stored as a table
             con.execute(f"CREATE OR REPLACE TEMP TABLE {maps}_wide AS {wides[-1]}")
             restated = con.execute(f"SELECT coalesce(bool_or(restated), false) FROM {maps}_area").fetchone()
@@ -444,7 +450,7 @@ class Source:
                     )
                     summed = True
                 selects.append(select)
-        if fast and dense.available():  # the checks, the order and the ids in use, on arrays
+        if on_arrays:  # the checks, the order and the ids in use, on arrays
             measure_ids = [names.index(self.measures[m]) for m in self.measures]
             checked = dense.rows_checked(con, wides, measure_ids, sizes, f"{prefix}_keys")
             if checked is None:
