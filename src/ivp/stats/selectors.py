@@ -714,13 +714,22 @@ def _read_sums(
 def _gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector while a request builds its rows: tens of
     thousands of new objects would otherwise set off collections that walk every object of the
-    process (more than half of the time of a large request). The rows hold no cycles."""
+    process (more than half of the time of a large request). The rows hold no cycles.
+
+    On the way out the objects made meanwhile are moved to the oldest generation (freeze, then
+    unfreeze: two list splices) instead of being walked by the young collection that would
+    otherwise follow at once (~7 ms for the 25,000 rows of a large month request); the oldest
+    generation is collected as usual. Skipped when something else froze objects (e.g. a server
+    that freezes before forking), whose freeze must stay."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if gc.get_freeze_count() == 0:
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
 
 
