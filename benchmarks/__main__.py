@@ -112,21 +112,30 @@ def markdown(report: dict[str, Any]) -> str:
         f"SQLite {m['versions']['sqlite']}; ivp {m['ivp_commit']}.",
         f"Cube: {report['params']['cube']}.",
         "",
-        "| case | median | runs | rows | rows/s | peak MB |",
-        "|---|---:|---:|---:|---:|---:|",
+        "| case | median | CPU (median) | runs | rows | rows/s | peak MB | load avg (1 min) |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for name, r in report["results"].items():
         if "median_s" not in r:
             continue
         rows = r.get("rows") or r.get("result_rows")
         per_s = r.get("rows_per_s")
-        lines.append(
-            f"| {name} | {r['median_s'] * 1000:,.1f} ms | {r['runs']} | {rows if rows is not None else ''} | "
-            f"{f'{per_s:,}' if per_s else ''} | {r['peak_rss_mb']:,.0f} |"
-        )
+        cpu = r.get("cpu_median_s")
+        busy = r.get("load_average_1min")
+        cells = [
+            name,
+            f"{r['median_s'] * 1000:,.1f} ms",
+            f"{cpu * 1000:,.0f} ms" if cpu else "",
+            str(r["runs"]),
+            str(rows) if rows is not None else "",
+            f"{per_s:,}" if per_s else "",
+            f"{r['peak_rss_mb']:,.0f}",
+            f"{busy[0]:.1f} → {busy[1]:.1f}" if busy else "",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
         for variant, v in r.get("variants", {}).items():
             lines.append(
-                f"| &nbsp; {name}, plan {variant} | {v['median_s'] * 1000:,.1f} ms | {v['runs']} | | | |"
+                f"| &nbsp; {name}, plan {variant} | {v['median_s'] * 1000:,.1f} ms | | {v['runs']} | | | | |"
             )
     lines += ["", "| target | measured | target | met |", "|---|---:|---:|---|"]
     for t in report["targets"]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import sys
 import time
@@ -120,7 +121,8 @@ def load_pandas(work: Path, params: Params) -> dict[str, Any]:
         frame = pd.read_csv(files["csv"], sep=";")
         frame.to_parquet(files["pandas"])
 
-    return summary(timings(run, params["repeat"]), params["rows"])
+    cpu: list[float] = []
+    return summary(timings(run, params["repeat"], cpu), params["rows"], cpu)
 
 
 @case
@@ -137,7 +139,8 @@ def load_copy(work: Path, params: Params) -> dict[str, Any]:
             f"TO '{files['copy']}' (FORMAT parquet)"
         )
 
-    return summary(timings(run, params["repeat"]), params["rows"])
+    cpu: list[float] = []
+    return summary(timings(run, params["repeat"], cpu), params["rows"], cpu)
 
 
 def _load(work: Path, level: str, repeat: int) -> dict[str, Any]:
@@ -167,7 +170,8 @@ def _load(work: Path, level: str, repeat: int) -> dict[str, Any]:
         )
         loaded.append(done.rows_loaded)
 
-    result = summary(timings(run, repeat), None)
+    cpu: list[float] = []
+    result = summary(timings(run, repeat, cpu), None, cpu)
     result["rows"] = loaded[-1]
     result["rows_per_s"] = round(loaded[-1] / result["median_s"])
     result["stages_of_last_run_s"] = stages
@@ -366,8 +370,10 @@ def query_buurt_plain(work: Path, params: Params) -> dict[str, Any]:
 def main(argv: list[str]) -> None:
     name, work, params, out = argv
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    load_before = os.getloadavg()[0]  # the machine is shared: how busy it was around the case
     result = CASES[name](Path(work), json.loads(params))
-    result.update({"case": name, "started_at": started, "peak_rss_mb": peak_rss_mb()})
+    result.update({"case": name, "started_at": started, "peak_rss_mb": peak_rss_mb(),
+                   "load_average_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)]})  # fmt: skip
     write_json(Path(out), result)
 
 
