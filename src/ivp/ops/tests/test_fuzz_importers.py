@@ -9,13 +9,19 @@ Figures are recorded in docs/security.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
+import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from django.db import DataError, connection, transaction
+from django.test import override_settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from ivp.core.errors import DataFileError
@@ -92,20 +98,54 @@ def loaded(tmp_path: Path, settings: Any) -> dict[str, Any]:
     return {"root": settings.VAR_DIR / "stats", "run": first}
 
 
+@pytest.fixture
+def fresh_example(loaded: dict[str, Any], tmp_path: Path) -> Any:
+    """Each example (and each replay of one) starts from the state the fixture made.
+
+    Hypothesis runs the fixture once for all examples, so without this an accepted load would
+    leave a new store version and its run behind for the next examples, whose outcome could then
+    depend on the order of the examples (and a database error on PostgreSQL would abort the test's
+    transaction for every later example): "Inconsistent results from replaying a test case".
+    Every example gets its own copy of the loaded store and runs in a savepoint rolled back after it.
+    """
+    pristine: Path = loaded["root"]
+    counter = itertools.count()
+
+    @contextlib.contextmanager
+    def example() -> Iterator[Path]:
+        var = tmp_path / "examples" / str(next(counter))  # never reused: no reader cache mixes them up
+        shutil.copytree(pristine, var / "stats")
+        try:
+            with override_settings(VAR_DIR=var), transaction.atomic():
+                yield var / "stats"
+                transaction.set_rollback(True)
+        finally:
+            shutil.rmtree(var)
+
+    return example
+
+
 @settings(
     max_examples=EXAMPLES, deadline=None, derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )  # fmt: skip
 @given(case=malformed_exports())
 def test_the_statistics_importer_refuses_bad_exports_cleanly(
-    loaded: dict[str, Any], tmp_path: Path, case: tuple[bytes, str]
+    fresh_example: Any, tmp_path: Path, case: tuple[bytes, str]
 ) -> None:
     data, mutations = case
+    if connection.vendor == "postgresql":  # KNOWN DEFECT 5, pinned by a strict xfail below
+        assume(b"\x00" not in data)
     path = tmp_path / "export.csv"
     path.write_bytes(data)
-    root: Path = loaded["root"]
+    with fresh_example() as root:
+        _load_and_check(root, path, mutations)
+
+
+def _load_and_check(root: Path, path: Path, mutations: str) -> None:
     before_tree, before_status = _tree_digest(root), store_status()
     earlier = {r.pk: (r.status, r.rows_loaded, r.store_version) for r in IngestRun.objects.all()}
+    assert len(earlier) == 1  # the fixture's load only
     try:
         run = source_load(source_key="politie_47013", files=[path])
     except DataFileError as exc:
@@ -124,7 +164,6 @@ def test_the_statistics_importer_refuses_bad_exports_cleanly(
     now = {r.pk: (r.status, r.rows_loaded, r.store_version) for r in IngestRun.objects.filter(pk__in=earlier)}
     assert now == earlier, "an earlier run was changed"
     assert not IngestRun.objects.filter(status=RunStatus.RUNNING).exists()
-    IngestRun.objects.exclude(pk__in=earlier).delete()  # keep `earlier` small for the next example
 
 
 def test_a_refusal_names_the_row_and_the_field_of_a_bad_cell(loaded: dict[str, Any], tmp_path: Path) -> None:
@@ -152,6 +191,24 @@ def test_an_export_without_rows_is_refused_naming_the_file(loaded: dict[str, Any
     with pytest.raises(DataFileError) as caught:
         source_load(source_key="politie_47013", files=[path])
     assert [p.path for p in caught.value.problems] == ["export.csv"]
+
+
+@pytest.mark.xfail(
+    connection.vendor == "postgresql",
+    strict=True,
+    raises=DataError,
+    reason="KNOWN DEFECT 5 of the statistics importer: on PostgreSQL a NUL byte in a cell ends in a "
+    "DataError while recording the refused run (its message and error report quote the cell)",
+)
+def test_a_nul_byte_in_a_cell_is_refused_as_a_data_file_error(loaded: dict[str, Any], tmp_path: Path) -> None:
+    rows = [line.split(";") for line in LINES]
+    rows[2][5] = "\x00"
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as caught:
+        source_load(source_key="politie_47013", files=[path])
+    assert [(p.path, p.row, p.field) for p in caught.value.problems] == [("export.csv", 3, "Aangiften_2")]
+    assert IngestRun.objects.filter(status=RunStatus.FAILED).count() == 1
 
 
 # --- the plan file (YAML) importer ----------------------------------------------------------
