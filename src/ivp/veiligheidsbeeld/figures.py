@@ -43,17 +43,23 @@ def figure_of_months(rows: Sequence[FigureRow]) -> Figure:
     """The sum of one area's months (one year: rows carry the population of their year)."""
     if not rows:
         return EMPTY
-    suppressed = any(r.is_suppressed for r in rows)
-    missing = any(r.is_missing for r in rows)
+    count = 0
+    suppressed = missing = provisional = incomplete = demo = False
+    for r in rows:  # one pass: the page sums thousands of runs of months
+        count += r.count or 0
+        suppressed = suppressed or r.is_suppressed
+        missing = missing or r.is_missing
+        provisional = provisional or r.is_provisional
+        incomplete = incomplete or r.is_incomplete
+        demo = demo or r.is_demo
     status = SUPPRESSED if suppressed else (MISSING if missing else OK)
-    count = int(sum(r.count or 0 for r in rows)) if status == OK else None
     return Figure(
-        count=count,
+        count=int(count) if status == OK else None,
         population=rows[-1].population,
         status=status,
-        provisional=any(r.is_provisional for r in rows),
-        incomplete=any(r.is_incomplete for r in rows) or missing,
-        demo=any(r.is_demo for r in rows),
+        provisional=provisional,
+        incomplete=incomplete or missing,
+        demo=demo,
     )
 
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ivp.areas.models import Area
-from ivp.areas.selectors import municipality_list, population_latest, population_latest_by_area
+from ivp.areas.constants import AreaKind
+from ivp.areas.models import Area, Population
+from ivp.areas.selectors import municipality_list, population_latest
 
 PEER_GROUP_SIZE = 10
 
@@ -47,10 +48,13 @@ def peer_group_get(*, area: Area, size: int = PEER_GROUP_SIZE) -> PeerGroup | No
     own = population_latest(area=area)
     if own is None or own.inhabitants_count <= 0:
         return None
-    municipalities = list(municipality_list())
-    latest = population_latest_by_area(areas=municipalities)
-    populations = {m.code: latest[m.pk].inhabitants_count for m in municipalities if m.pk in latest}
-    names = {m.code: m.name for m in municipalities}
+    # Plain values, not model instances: every municipality's latest figure (the last year read).
+    names = dict(municipality_list().values_list("code", "name"))
+    populations = dict(
+        Population.objects.filter(area__kind=AreaKind.MUNICIPALITY)
+        .order_by("year")
+        .values_list("area__code", "inhabitants_count")
+    )
     populations[area.code] = own.inhabitants_count
     ranked = peer_group_rank(code=area.code, populations=populations, size=size)
     return PeerGroup(

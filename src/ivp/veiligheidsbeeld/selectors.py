@@ -13,6 +13,8 @@ import functools
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, groupby
+from operator import attrgetter
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -36,7 +38,7 @@ from .constants import (
     TREND_YEARS,
     main_group_of,
 )
-from .figures import EMPTY, OK, SUPPRESSED, Figure, figure_of_months, figure_sum
+from .figures import EMPTY, MISSING, OK, SUPPRESSED, Figure, figure_of_months, figure_sum
 from .findings import Finding, findings_for
 from .peers import PeerGroup, peer_group_get
 from .periods import ReportPeriod, months_label
@@ -183,12 +185,26 @@ class Veiligheidsbeeld:
         return next((c for c in self.comparators if c.key == key), None)
 
 
+_SOURCES: dict[tuple[str, str, Period], str | None] = {}
+SOURCES_CACHE_SIZE = 4096
+
+
 def crime_source_for(*, area_code: str, month: Period, store: StatsStore | None = None) -> str | None:
     """The source of a municipality's per-type monthly figures: the one `figures` chooses for a
-    crime type only municipal sources hold (real tables first, the demonstration cube last)."""
+    crime type only municipal sources hold (real tables first, the demonstration cube last).
+    Remembered per process and store version (a version never changes once written)."""
+    folder = (store or default_store()).current_folder()
+    key = (str(folder), area_code, month)
+    if folder is not None and key in _SOURCES:
+        return _SOURCES[key]
     result = figures(area_codes=[area_code], crime_codes=[PROBE_CRIME_CODE], first=month, last=month,
                      grain=Grain.MONTH, store=store)  # fmt: skip
-    return result.rows[0].source_key if result.rows else None
+    source = result.rows[0].source_key if result.rows else None
+    if folder is not None:
+        if len(_SOURCES) >= SOURCES_CACHE_SIZE:
+            _SOURCES.clear()
+        _SOURCES[key] = source
+    return source
 
 
 _LATEST: dict[str, tuple[float, ReportPeriod]] = {}
@@ -265,14 +281,83 @@ def _lines(types: Sequence[CrimeType], excluded: dict[str, list[str]]) -> list[L
     return lines
 
 
+_COUNT = attrgetter("count")
+_FLAGS = tuple(
+    attrgetter(name) for name in ("is_suppressed", "is_missing", "is_provisional", "is_incomplete", "is_demo")
+)
+
+
+class _Series:
+    """One area's monthly rows of one crime type. Most series are summed over two periods only
+    (e.g. a peer's crime type), those directly; a series summed more often gets running totals,
+    so that each further sum of a run of months costs the same as one month."""
+
+    __slots__ = ("_sums", "_totals", "rows")
+
+    DIRECT_SUMS = 2  # sums made directly before running totals are made
+
+    def __init__(self, rows: list[FigureRow]) -> None:
+        self.rows = rows
+        self._sums = 0
+        self._totals: tuple[list[int], ...] | None = None
+
+    @property
+    def any_suppressed(self) -> bool:
+        return any(r.is_suppressed for r in self.rows)
+
+    def _running(self) -> tuple[list[int], ...]:
+        rows = self.rows
+        self._totals = (
+            list(accumulate([int(c or 0) for c in map(_COUNT, rows)], initial=0)),
+            *(list(accumulate(map(flag, rows), initial=0)) for flag in _FLAGS),
+        )
+        return self._totals
+
+    def totals(self) -> tuple[list[int], ...]:
+        return self._totals or self._running()
+
+    def set_totals(self, totals: tuple[list[int], ...]) -> None:
+        self._totals = totals
+
+    def figure(self, first: int, last: int) -> Figure:
+        """`figure_of_months(rows[first : last + 1])`."""
+        end = min(last + 1, len(self.rows))
+        if first >= end:
+            return EMPTY
+        totals = self._totals
+        if totals is None:
+            self._sums += 1
+            if self._sums <= self.DIRECT_SUMS:
+                return figure_of_months(self.rows[first:end])
+            totals = self._running()
+        counts, suppressed, missing, provisional, incomplete, demo = totals
+        is_missing = missing[end] > missing[first]
+        status = SUPPRESSED if suppressed[end] > suppressed[first] else (MISSING if is_missing else OK)
+        return Figure(
+            count=counts[end] - counts[first] if status == OK else None,
+            population=self.rows[end - 1].population,
+            status=status,
+            provisional=provisional[end] > provisional[first],
+            incomplete=incomplete[end] > incomplete[first] or is_missing,
+            demo=demo[end] > demo[first],
+        )
+
+
 class _Months:
     """Monthly rows of one request, by (area, crime) and month position."""
 
     def __init__(self, rows: list[FigureRow], months: list[Period]) -> None:
         self.position = {m: i for i, m in enumerate(months)}
-        self.series: dict[tuple[str, str], list[FigureRow]] = {}
-        for row in rows:
-            self.series.setdefault((row.area_code, row.crime_code), []).append(row)
+        grouped: dict[tuple[str, str], list[FigureRow]] = {}
+        for key, run in groupby(rows, key=attrgetter("area_code", "crime_code")):
+            found = grouped.get(key)
+            if found is None:
+                grouped[key] = list(run)
+            else:
+                found.extend(run)
+        self.series = {key: _Series(series) for key, series in grouped.items()}
+
+        self.groups: dict[tuple[str, tuple[str, ...]], _Series | None] = {}
 
     def figure(self, area: str, crime: str, months: Sequence[Period]) -> Figure:
         series = self.series.get((area, crime))
@@ -281,7 +366,33 @@ class _Months:
         first, last = self.position.get(months[0]), self.position.get(months[-1])
         if first is None or last is None:
             return EMPTY
-        return figure_of_months(series[first : last + 1])
+        return series.figure(first, last)
+
+    def group_figure(self, area: str, crimes: tuple[str, ...], months: Sequence[Period]) -> Figure:
+        """`figure_sum` of the crime types' figures of one area (`same_population`), from the
+        month-by-month sums of their running totals (made once per area and group)."""
+        key = (area, crimes)
+        if key not in self.groups:
+            self.groups[key] = self._group(area, crimes)
+        group = self.groups[key]
+        if group is None:  # a type without rows, or of another length: sum figure by figure
+            return figure_sum((self.figure(area, c, months) for c in crimes), same_population=True)
+        if not months:
+            return EMPTY
+        first, last = self.position.get(months[0]), self.position.get(months[-1])
+        if first is None or last is None:
+            return EMPTY
+        return group.figure(first, last)
+
+    def _group(self, area: str, crimes: tuple[str, ...]) -> _Series | None:
+        found = [p for p in (self.series.get((area, c)) for c in crimes) if p is not None]
+        if not found or len(found) < len(crimes) or any(len(p.rows) != len(found[0].rows) for p in found):
+            return None
+        # The populations are those of the first type (figure_sum's rule for one area).
+        group = _Series(found[0].rows)
+        columns = zip(*(p.totals() for p in found), strict=True)
+        group.set_totals(tuple([sum(months) for months in zip(*column, strict=True)] for column in columns))
+        return group
 
 
 def veiligheidsbeeld_get(
@@ -334,15 +445,15 @@ def veiligheidsbeeld_get(
 
     # Main groups: the sum of their types, leaving out (everywhere alike) the types that the
     # publisher withheld somewhere in the request.
-    withheld = {c for (_a, c), rows in data.series.items() if any(r.is_suppressed for r in rows)}
+    withheld = {c for (_a, c), series in data.series.items() if series.any_suppressed}
     excluded: dict[str, list[str]] = {}
     for t in types:
         if t.code != TOTAL_CODE and t.code in withheld:
             excluded.setdefault(main_group_of(t.code), []).append(f"{t.code} {t.title}")
     lines = _lines(types, excluded)
     members = {
-        number: [t.code for t in types if t.code != TOTAL_CODE and main_group_of(t.code) == number
-                 and t.code not in withheld]
+        number: tuple(t.code for t in types if t.code != TOTAL_CODE and main_group_of(t.code) == number
+                      and t.code not in withheld)
         for number in MAIN_GROUPS
     }  # fmt: skip
 
@@ -350,8 +461,7 @@ def veiligheidsbeeld_get(
         if area_key == PEERS_KEY and peers is not None:
             return figure_sum(figure(code, line, period_months) for code in peers.codes)
         if line.level == "group":
-            return figure_sum((data.figure(area_key, c, period_months) for c in members[line.group]),
-                              same_population=True)  # fmt: skip
+            return data.group_figure(area_key, members[line.group], period_months)
         return data.figure(area_key, line.code, period_months)
 
     country = next((c.key for c in picture.comparators if c.kind == AreaKind.COUNTRY), None)

@@ -14,6 +14,7 @@ hundreds of thousands of crimes costs a few thousand terms, not n.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -101,9 +102,11 @@ class RateTest:
         return self.p_value < SIGNIFICANCE_LEVEL
 
 
+@functools.lru_cache(maxsize=65536)
 def poisson_rate_test(count1: int, count2: int, exposure1: float = 1.0, exposure2: float = 1.0) -> RateTest:
     """The exact conditional test of H0: count1/exposure1 and count2/exposure2 estimate the same
-    Poisson rate (see the module's description)."""
+    Poisson rate (see the module's description). Remembered per process: the same comparisons
+    (a region's two periods) recur on every municipality's page of a batch."""
     if count1 < 0 or count2 < 0:
         raise ValueError("counts cannot be negative")
     if exposure1 <= 0 or exposure2 <= 0:
