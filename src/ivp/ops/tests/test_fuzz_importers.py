@@ -145,7 +145,7 @@ def test_the_statistics_importer_refuses_bad_exports_cleanly(
 def _load_and_check(root: Path, path: Path, mutations: str) -> None:
     before_tree, before_status = _tree_digest(root), store_status()
     earlier = {r.pk: (r.status, r.rows_loaded, r.store_version) for r in IngestRun.objects.all()}
-    assert len(earlier) == 1  # the fixture's load only
+    assert earlier  # the fixture's load (other apps' session fixtures may have left theirs)
     try:
         run = source_load(source_key="politie_47013", files=[path])
     except DataFileError as exc:
