@@ -108,6 +108,8 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Backups write Django's JSON with times to the microsecond (ivp.ops.serializer).
+SERIALIZATION_MODULES = {"ivp_json": "ivp.ops.serializer"}
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it refuses a locked-out username+address before the password is checked.

@@ -134,7 +134,7 @@ def backup_create(*, output: Path) -> BackupInfo:
                 "dumpdata",
                 exclude=list(EXCLUDED_MODELS),
                 natural_foreign=True,
-                format="json",
+                format="ivp_json",  # Django's JSON with times to the microsecond (ivp.ops.serializer)
                 indent=None,
                 output=str(dump),
                 verbosity=0,

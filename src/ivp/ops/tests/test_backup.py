@@ -167,3 +167,20 @@ def test_the_cli_reports_a_refused_archive_and_exits_with_2(
     assert str(archive) in capsys.readouterr().out
     assert cli.main(["restore", str(archive)]) == 2  # the CLI speaks IVP_LANGUAGE, Dutch by default
     assert "kan alleen in een lege database worden teruggezet" in capsys.readouterr().err
+
+
+def test_a_backup_keeps_every_microsecond_of_a_time(installation: dict[str, Any], tmp_path: Path) -> None:
+    import datetime as dt
+
+    from ivp.plans.models import PlanRevision
+
+    revision = PlanRevision.objects.order_by("pk").first()
+    assert revision is not None
+    exact = dt.datetime(2025, 3, 4, 5, 6, 7, 456, tzinfo=dt.UTC)  # below a millisecond
+    PlanRevision.objects.filter(pk=revision.pk).update(created_at=exact)
+    archive = tmp_path / "ivp-backup.tar"
+    backup_create(output=archive)
+    _empty_database()
+    shutil.rmtree(installation["var"] / "stats")
+    backup_restore(archive_path=archive)
+    assert PlanRevision.objects.get(pk=revision.pk).created_at == exact
