@@ -177,6 +177,12 @@ def abandoned_runs_fail() -> int:
     return marked
 
 
+def _storable(text: str) -> str:
+    """Text a database can hold: a NUL character (quoted from a cell of a broken file) is written
+    as `\\x00` (PostgreSQL refuses NUL in text and JSON)."""
+    return text.replace("\x00", "\\x00")
+
+
 class _Run:
     """Keeps an IngestRun up to date and passes progress to the caller (e.g. a progress bar)."""
 
@@ -295,14 +301,20 @@ def source_load(
         run.finish(
             RunStatus.FAILED,
             rows_invalid=len({(p.path, p.row) for p in exc.problems}),
-            message=str(exc)[:2000],
+            message=_storable(str(exc))[:2000],
             error_report=[
-                {"file": p.path, "row": p.row, "field": p.field, "message": p.message} for p in exc.problems
+                {
+                    "file": _storable(p.path),
+                    "row": p.row,
+                    "field": _storable(p.field) if p.field is not None else None,
+                    "message": _storable(p.message),
+                }
+                for p in exc.problems
             ],
         )
         raise
     except BaseException as exc:
-        run.finish(RunStatus.FAILED, message=f"{type(exc).__name__}: {exc}"[:2000])
+        run.finish(RunStatus.FAILED, message=_storable(f"{type(exc).__name__}: {exc}")[:2000])
         raise
     finally:
         hasher.shutdown(wait=False, cancel_futures=True)

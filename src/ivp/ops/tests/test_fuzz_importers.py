@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import DataError, connection, transaction
+from django.db import transaction
 from django.test import override_settings
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ivp.core.errors import DataFileError
@@ -134,8 +134,6 @@ def test_the_statistics_importer_refuses_bad_exports_cleanly(
     fresh_example: Any, tmp_path: Path, case: tuple[bytes, str]
 ) -> None:
     data, mutations = case
-    if connection.vendor == "postgresql":  # KNOWN DEFECT 5, pinned by a strict xfail below
-        assume(b"\x00" not in data)
     path = tmp_path / "export.csv"
     path.write_bytes(data)
     with fresh_example() as root:
@@ -193,13 +191,6 @@ def test_an_export_without_rows_is_refused_naming_the_file(loaded: dict[str, Any
     assert [p.path for p in caught.value.problems] == ["export.csv"]
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    raises=DataError,
-    reason="KNOWN DEFECT 5 of the statistics importer: on PostgreSQL a NUL byte in a cell ends in a "
-    "DataError while recording the refused run (its message and error report quote the cell)",
-)
 def test_a_nul_byte_in_a_cell_is_refused_as_a_data_file_error(loaded: dict[str, Any], tmp_path: Path) -> None:
     rows = [line.split(";") for line in LINES]
     rows[2][5] = "\x00"

@@ -151,3 +151,16 @@ def test_a_run_of_this_process_is_left_running(store: StatsStore) -> None:
     store_status()
     run.refresh_from_db()
     assert run.status == RunStatus.RUNNING and run.pid is not None and run.host
+
+
+def test_a_nul_character_in_a_cell_is_refused_and_recorded_as_text_a_database_can_hold(
+    store: StatsStore, tmp_path: Path
+) -> None:
+    rows = [line.split(";") for line in LINES]
+    rows[2][5] = "\x00"
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(";".join(r) for r in rows) + "\n", encoding="utf-8")
+    assert [p[:3] for p in _problems(store, path)] == [("export.csv", 3, "Aangiften_2")]
+    run = IngestRun.objects.get(status=RunStatus.FAILED)
+    assert "\x00" not in run.message and "\\x00" in run.message
+    assert "\x00" not in str(run.error_report) and "\\x00" in run.error_report[0]["message"]
