@@ -243,7 +243,7 @@ def cmd_bench(args: argparse.Namespace) -> None:
     ensure_venv()
     probe = subprocess.run([str(PY), "-c", "import pandas, pyarrow"], cwd=ROOT, capture_output=True)
     if probe.returncode != 0:
-        say("Installing the benchmark extras (pandas, pyarrow)")
+        say("Installing the benchmark extras (pandas)")
         run(PY, "-m", "pip", "install", "--quiet", "-e", ".[dev,bench]")
     chosen = {"--quick": args.quick, "--buurt": args.buurt, "--keep": args.keep}
     flags = [flag for flag, on in chosen.items() if on]

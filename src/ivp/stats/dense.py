@@ -20,8 +20,10 @@ source summed per buurt, several inputs with the same period, very large matrice
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -50,51 +52,231 @@ def available() -> bool:
 @dataclass(frozen=True)
 class DenseRows:
     """Encoded rows as arrays, sorted on their key (`key`: the ids packed into bit fields, in the
-    order of `store.Encoded`'s key) and split into their ids (`core_facts`); `value` holds 0
-    where `null` (suppressed)."""
+    order of `store.Encoded`'s key); `value` holds 0 where `null` (suppressed); `used`: the ids
+    of each dimension (area, crime, part) that rows use, ascending. The ids of each row are
+    taken out of the key when they are needed (`area`, ...): writing the rows does it in DuckDB."""
 
     key: np.ndarray
-    area: np.ndarray
-    crime: np.ndarray
-    measure: np.ndarray
-    part: np.ndarray
     value: np.ndarray
     null: np.ndarray
+    used: dict[str, np.ndarray]
 
     def __len__(self) -> int:
         return len(self.key)
+
+    @functools.cached_property
+    def area(self) -> np.ndarray:
+        return self.key >> (CRIME_BITS + MEASURE_BITS + PART_BITS)
+
+    @functools.cached_property
+    def crime(self) -> np.ndarray:
+        return (self.key >> (MEASURE_BITS + PART_BITS)) & ((1 << CRIME_BITS) - 1)
+
+    @functools.cached_property
+    def measure(self) -> np.ndarray:
+        return (self.key >> PART_BITS) & ((1 << MEASURE_BITS) - 1)
+
+    @functools.cached_property
+    def part(self) -> np.ndarray:
+        return self.key & ((1 << PART_BITS) - 1)
 
     def register(self, con: duckdb.DuckDBPyConnection, sizes: tuple[int, int, int]) -> str:
         """The arrays as a relation on `con`, in key order: `key` (of `store.Encoded`, from the
         ids and `sizes`), the ids and value_count."""
         crimes, measures, parts = sizes
         name = f"dense_rows_{next(_NAMES)}"
-        con.register(
-            name,
-            {"area_id": self.area, "crime_id": self.crime, "measure_id": self.measure,
-             "part_id": self.part, "value": self.value, "is_null": self.null},
-        )  # fmt: skip
+        con.register(name, {"packed": self.key, "value": self.value, "is_null": self.null})
+        ids = (
+            f"CAST(packed >> {CRIME_BITS + MEASURE_BITS + PART_BITS} AS INTEGER) AS area_id, "
+            f"CAST((packed >> {MEASURE_BITS + PART_BITS}) & {(1 << CRIME_BITS) - 1} AS INTEGER) AS crime_id, "
+            f"CAST((packed >> {PART_BITS}) & {(1 << MEASURE_BITS) - 1} AS INTEGER) AS measure_id, "
+            f"CAST(packed & {(1 << PART_BITS) - 1} AS INTEGER) AS part_id, "
+            "CASE WHEN is_null THEN NULL ELSE value END AS value_count"
+        )
         return (
             f"(SELECT ((CAST(area_id AS BIGINT) * {crimes} + crime_id) * {measures} + measure_id) * {parts} "
-            "+ part_id AS key, area_id, crime_id, measure_id, part_id, "
-            f"CASE WHEN is_null THEN NULL ELSE value END AS value_count FROM {name})"
+            f"+ part_id AS key, area_id, crime_id, measure_id, part_id, value_count FROM (SELECT {ids} FROM {name}))"
         )
+
+
+@dataclass(frozen=True)
+class Batch:
+    """The encoded rows of one input as arrays: the ids of each row packed into one integer
+    (`packed_ids`: area, crime type and part in their bit fields of the sort key, the measure's
+    field 0) and, per measure, its figures (0 where `null`) and nulls."""
+
+    packed: np.ndarray
+    figures: list[tuple[np.ndarray, np.ndarray]]
+    used: dict[str, np.ndarray]  # the ids of each dimension (area, crime, part) used by a row
+
+    def __len__(self) -> int:
+        return len(self.packed)
+
+
+def ids_usable(area: np.ndarray, crime: np.ndarray, part: np.ndarray) -> bool:
+    """Whether every id is known (not -1) and fits its bit field of the sort key."""
+    if any(len(ids) and int(ids.min()) < 0 for ids in (area, crime, part)):
+        return False
+    return not (len(area) and int(area.max()) >= 1 << AREA_BITS)
+
+
+def packed_ids(area: np.ndarray, crime: np.ndarray, part: np.ndarray) -> np.ndarray | None:
+    """The ids of each row (int64 arrays) packed into the bit fields of the sort key (area, crime
+    type, part; the measure's bits left 0): sorting the packed keys sorts the rows, and the ids
+    come back out with shifts (no division). None when an id is -1 (a cell not known) or too
+    large."""
+    if not ids_usable(area, crime, part):
+        return None
+    packed: np.ndarray = (
+        (area << (CRIME_BITS + MEASURE_BITS + PART_BITS)) | (crime << (MEASURE_BITS + PART_BITS)) | part
+    )
+    return packed
+
+
+def batch_fetched(con: duckdb.DuckDBPyConnection, select: str, measures: int) -> Batch | None:
+    """A batch from a SELECT with the columns `area_id`, `crime_id`, `part_id` (NULL: a cell not
+    known) and `value_<i>` per measure (NULL: suppressed; -1: not a whole number); None when a
+    cell is not known or a figure not a whole, non-negative number."""
+    import numpy as np
+
+    values = ", ".join(f"value_{i}" for i in range(measures))
+    got = con.execute(
+        "SELECT coalesce(area_id, -1) AS area_id, coalesce(crime_id, -1) AS crime_id, "
+        f"coalesce(part_id, -1) AS part_id, {values} FROM ({select})"
+    ).fetchnumpy()
+    figures = []
+    for i in range(measures):
+        column = got[f"value_{i}"]
+        null = np.ma.getmaskarray(column)
+        value = np.where(null, 0, np.asarray(np.ma.getdata(column), dtype=np.int64))
+        if bool((value < 0).any()):
+            return None
+        figures.append((value, null))
+    ids = [np.asarray(got[c], dtype=np.int64) for c in ("area_id", "crime_id", "part_id")]
+    packed = packed_ids(*ids)
+    if packed is None:
+        return None
+    return Batch(
+        packed, figures, {d: np.unique(i) for d, i in zip(("area", "crime", "part"), ids, strict=True)}
+    )
+
+
+@dataclass(frozen=True)
+class CsvCells:
+    """A CSV export as read by `csv_cells`: per column its distinct cells (as written, spaces and
+    all) and each row's position among them."""
+
+    rows: int
+    cells: dict[str, tuple[list[str], np.ndarray]]
+
+
+# Arrow reads a CSV in blocks of this many bytes, in parallel; every block has its own
+# dictionaries, unified after the read (fewer, larger blocks: fewer to unify).
+CSV_BLOCK_BYTES = 4 << 20
+
+
+def csv_cells(path: Path, delimiter: str, columns: list[str]) -> CsvCells | None:
+    """Read the `columns` of a CSV export with Arrow's parallel reader, every cell as text
+    (exactly as written) and dictionary-encoded: each distinct cell once, so that the parser looks
+    a cell up once, not once per row. None when Arrow is missing or refuses the file (a row of
+    another length, text that is not UTF-8, a missing column...): the caller then reads it with
+    DuckDB, which gives the same rows or reports the problem."""
+    try:
+        import numpy as np
+        import pyarrow as pa
+        import pyarrow.csv as pacsv
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        return None
+    text = pa.dictionary(pa.int32(), pa.string())
+    try:
+        table = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(columns, text),
+                include_columns=columns,
+                null_values=[],
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        ).unify_dictionaries()
+    except (pa.ArrowException, OSError, ValueError):
+        return None
+    cells: dict[str, tuple[list[str], np.ndarray]] = {}
+    for column in columns:
+        chunks = table.column(column)
+        if chunks.null_count or chunks.num_chunks == 0:
+            return None
+        indices = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False)) for chunk in chunks.chunks]
+        positions = np.concatenate(indices) if len(indices) > 1 else indices[0]
+        cells[column] = (chunks.chunk(0).dictionary.to_pylist(), positions)
+    return CsvCells(table.num_rows, cells)
+
+
+def batch_of_cells(
+    con: duckdb.DuckDBPyConnection,
+    read: CsvCells,
+    maps: dict[str, tuple[str, str]],
+    figures: list[tuple[str, str]],
+) -> Batch | None:
+    """A batch from cells read by `csv_cells`: every distinct cell is parsed once (the ids and
+    figures of the distinct cells, checked there) and the rows take the result by position.
+    `maps["area" | "crime" | "part"]`: the column and a relation of `cell` and `id`, the one the
+    SQL path joins every row to; `figures`: per measure the column and the SQL expression of a
+    figure from its cell `u.cell` (the SQL path's own). None as `batch_fetched`."""
+    import numpy as np
+
+    def parsed(column: str, select: str, join: str = "") -> np.ndarray:
+        distinct = read.cells[column][0]
+        found = con.execute(
+            f"SELECT {select} FROM (SELECT unnest(?) AS cell, unnest(range(?)) AS pos) u {join} ORDER BY u.pos",
+            [distinct, len(distinct)],
+        ).fetchnumpy()
+        return next(iter(found.values()))
+
+    ids = {
+        dimension: np.asarray(
+            parsed(column, "coalesce(m.id, -1) AS id", f"LEFT JOIN ({relation}) m ON m.cell = u.cell"),
+            dtype=np.int64,
+        )
+        for dimension, (column, relation) in maps.items()
+    }
+    if not ids_usable(ids["area"], ids["crime"], ids["part"]):
+        return None
+    # The ids of the distinct cells, shifted into their bit fields (small arrays), gathered per row.
+    area, crime, part = (read.cells[maps[d][0]][1] for d in ("area", "crime", "part"))
+    # Arrow builds each dictionary from the cells of the file: every cell in it is used by a row.
+    used = {dimension: np.unique(ids[dimension]) for dimension in ("area", "crime", "part")}
+    packed = (
+        (ids["area"] << (CRIME_BITS + MEASURE_BITS + PART_BITS))[area]
+        | (ids["crime"] << (MEASURE_BITS + PART_BITS))[crime]
+        | ids["part"][part]
+    )
+    values = []
+    for column, expression in figures:
+        got = parsed(column, f"{expression} AS value")
+        null = np.ma.getmaskarray(got)
+        value = np.where(null, 0, np.asarray(np.ma.getdata(got), dtype=np.int64))
+        if bool((value < 0).any()):
+            return None  # a figure that is not a whole, non-negative number
+        positions = read.cells[column][1]
+        values.append((value[positions], null[positions]))
+    return Batch(packed, values, used)
 
 
 def rows_checked(
     con: duckdb.DuckDBPyConnection,
-    selects: list[str],
+    batches: list[Batch],
     measure_ids: list[int],
     sizes: tuple[int, int, int],
     keys: str,
 ) -> tuple[int, DenseRows] | None:
-    """The fast path's check of the encoded rows, read straight into arrays (`selects`: one
-    SELECT per input with the columns `area_id`, `crime_id`, `part_id` (NULL: a cell not known)
-    and `value_<i>`, the figure of the measure with id `measure_ids[i]`); returns the number of
-    rows read and the rows. None when the rows need the general path: an input without rows, a
-    cell not known, a figure not whole or negative (-1 or below), or a key twice. Otherwise the
-    rows sorted on their key, and the ids no row uses are deleted from `keys` (the TEMP table of
-    `core_keys`)."""
+    """The fast path's check of the encoded rows (one batch per input, with the figures of the
+    measure with id `measure_ids[i]` at `figures[i]`); returns the number of rows read and the
+    rows. None when the rows need the general path: an input without rows, a cell not known, a
+    figure not whole or negative (below 0), or a key twice. Otherwise the rows sorted on their
+    key, and the ids no row uses are deleted from `keys` (the TEMP table of `core_keys`)."""
     import numpy as np
 
     crimes, measures, parts = sizes
@@ -102,51 +284,23 @@ def rows_checked(
         return None  # far beyond any table: the general path
     pieces: list[tuple[np.ndarray, ...]] = []
     read = 0
-    values = ", ".join(f"value_{i}" for i in range(len(measure_ids)))
-    for select in selects:
-        got = con.execute(
-            "SELECT coalesce(area_id, -1) AS area_id, coalesce(crime_id, -1) AS crime_id, "
-            f"coalesce(part_id, -1) AS part_id, {values} FROM ({select})"
-        ).fetchnumpy()
-        area, crime, part = (np.asarray(got[c], dtype=np.int64) for c in ("area_id", "crime_id", "part_id"))
-        if len(area) == 0 or min(int(area.min()), int(crime.min()), int(part.min())) < 0:
-            return None  # an empty input, or a cell outside the known ones
-        if int(area.max()) >= 1 << AREA_BITS:
-            return None
-        read += len(area)
-        # The ids packed into one integer in the order of the key (area, crime, measure, part):
-        # sorting it sorts the rows, and the ids come back out with shifts (no division).
-        packed = (
-            (area << (CRIME_BITS + MEASURE_BITS + PART_BITS)) | (crime << (MEASURE_BITS + PART_BITS)) | part
-        )
-        for i, measure_id in enumerate(measure_ids):
-            column = got[f"value_{i}"]
-            null = np.ma.getmaskarray(column)
-            value = np.asarray(np.ma.getdata(column), dtype=np.int64)
-            if bool((value[~null] < 0).any()):
-                return None  # a figure that is not a whole, non-negative number
-            pieces.append((packed | (measure_id << PART_BITS), np.where(null, 0, value), null))
+    for batch in batches:
+        if len(batch) == 0:
+            return None  # an empty input
+        read += len(batch)
+        for measure_id, (value, null) in zip(measure_ids, batch.figures, strict=True):
+            pieces.append(
+                (batch.packed | (measure_id << PART_BITS) if measure_id else batch.packed, value, null)
+            )
     packed, value, null = (np.concatenate(c) if len(pieces) > 1 else c[0] for c in zip(*pieces, strict=True))
     if not bool((packed[1:] > packed[:-1]).all()):  # not in key order (or a duplicate): sort
         order = np.argsort(packed, kind="stable")
         packed, value, null = packed[order], value[order], null[order]
         if bool((packed[1:] == packed[:-1]).any()):
             return None  # a type, area and period twice in one input
-    mask = (1 << PART_BITS) - 1
-    columns = [
-        (packed >> (CRIME_BITS + MEASURE_BITS + PART_BITS)).astype(np.int32),
-        ((packed >> (MEASURE_BITS + PART_BITS)) & ((1 << CRIME_BITS) - 1)).astype(np.int32),
-        ((packed >> PART_BITS) & ((1 << MEASURE_BITS) - 1)).astype(np.int32),
-        (packed & mask).astype(np.int32),
-    ]
-    columns = [packed, *columns, value, null]
-    rows = DenseRows(*columns)
     # The ids in use; the keys of every other id are dropped.
-    used = {
-        "area": rows.area[np.concatenate(([True], rows.area[1:] != rows.area[:-1]))],
-        "crime": np.flatnonzero(np.bincount(rows.crime, minlength=crimes)),
-        "part": np.flatnonzero(np.bincount(rows.part, minlength=parts)),
-    }
+    used = {d: np.unique(np.concatenate([b.used[d] for b in batches])) for d in ("area", "crime", "part")}
+    rows = DenseRows(packed, value, null, used)
     for dimension, ids in used.items():
         con.execute(
             f"DELETE FROM {keys} WHERE dimension = '{dimension}' AND id NOT IN (SELECT unnest(?))",
@@ -197,9 +351,10 @@ def region_plan(
     return RegionPlan(sizes, targets, members_count, links, flags)
 
 
-def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | None:
+def region_arrays(rows: DenseRows, plan: RegionPlan) -> tuple[dict[str, np.ndarray], list[str]] | None:
     """The region sums of a source's rows as arrays (the columns of `out_region_facts`, with
-    `target` for the region and `no_value` for a NULL sum), in their order; None when the dense
+    `target` for the region and `no_value` for a NULL sum), in their order, with the region codes
+    by target number; None when the dense
     matrix would be too large or the sums could pass 2**53 (the SQL sums make them then). Only
     NumPy: may run in a thread while DuckDB writes the rows."""
     import numpy as np
@@ -211,13 +366,13 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | 
     members_count = np.asarray(plan.members_count, dtype=np.int64)
     links = plan.links
     linked = sorted({a for _t, a in links})
-    lookup = np.full(max(int(rows.area.max()) + 1 if len(rows) else 1, linked[-1] + 1), -1, dtype=np.int64)
+    used_areas = rows.used["area"]
+    lookup = np.full(
+        max(int(used_areas.max()) + 1 if len(used_areas) else 1, linked[-1] + 1), -1, dtype=np.int64
+    )
     lookup[linked] = np.arange(len(linked))
-    row_area = lookup[rows.area]
-    every = bool((row_area >= 0).all())
-    chosen = slice(None) if every else row_area >= 0
-    used_crimes = np.flatnonzero(np.bincount(rows.crime, minlength=crimes))
-    used_parts = np.flatnonzero(np.bincount(rows.part, minlength=parts))
+    every = bool((lookup[used_areas] >= 0).all())  # every area with rows is a member of a region
+    used_crimes, used_parts = rows.used["crime"], rows.used["part"]
     crime_lookup = np.zeros(crimes, dtype=np.int64)
     crime_lookup[used_crimes] = np.arange(len(used_crimes))
     part_lookup = np.zeros(parts, dtype=np.int64)
@@ -225,6 +380,9 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | 
     width = len(used_crimes) * measures * len(used_parts)
     if len(linked) * width > MAX_DENSE_CELLS:
         return None
+    full = every and len(rows) == len(linked) * width
+    row_area = None if full else lookup[rows.area]
+    chosen: slice | np.ndarray = slice(None) if every or row_area is None else row_area >= 0
     value = rows.value[chosen]
     if len(value) and int(value.max()) * max(len(linked), 1) >= 2**53:
         return None
@@ -232,14 +390,15 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | 
     cells = len(linked) * width
     figures: np.ndarray
     reporting: np.ndarray
-    present: np.ndarray
-    if every and len(rows) == cells:
+    present: np.ndarray | None
+    if full:
         # Every municipality has every cell (a full cube): the rows, sorted and unique, are the
         # matrix as they are.
         figures = value.astype(np.float64).reshape(len(linked), width)
         reporting = (~null).astype(np.float32).reshape(len(linked), width)
-        present = np.ones((len(linked), width), dtype=np.float32)
+        present = None  # every cell of every member: no product needed
     else:
+        assert row_area is not None
         flat = (row_area[chosen] * len(used_crimes) + crime_lookup[rows.crime[chosen]]) * measures
         flat = (flat + rows.measure[chosen]) * len(used_parts) + part_lookup[rows.part[chosen]]
         flat_figures = np.zeros(cells, dtype=np.float64)
@@ -256,7 +415,10 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | 
         membership[region, lookup[area_id]] = 1
     sums = membership.astype(np.float64) @ figures
     counts = membership @ reporting
-    found = membership @ present
+    if present is None:  # a full cube: every member of a region has every cell
+        found = np.repeat(membership.sum(axis=1, keepdims=True), width, axis=1)
+    else:
+        found = membership @ present
     target, cell = np.nonzero(found > 0)  # row-major: region (code order), crime, measure, part
     count = counts[target, cell].astype(np.int32)
     part_ids = used_parts[cell % len(used_parts)]
@@ -273,15 +435,18 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> dict[str, np.ndarray] | 
         "is_incomplete": flags[part_ids, 1],
         "is_demo": flags[part_ids, 2],
     }
-    return {**out, "region_code": np.asarray(plan.targets, dtype=object)[target]}
+    return out, plan.targets
 
 
-def region_relation(con: duckdb.DuckDBPyConnection, sums: dict[str, np.ndarray]) -> str:
-    """`region_arrays` as a relation on `con` with the columns of `out_region_facts`, in order."""
+def region_relation(con: duckdb.DuckDBPyConnection, sums: dict[str, np.ndarray], targets: list[str]) -> str:
+    """`region_arrays` as a relation on `con` with the columns of `out_region_facts`, in order
+    (`targets`: the region codes by target number; looked up from a literal list, which keeps the
+    order and spares DuckDB a column of Python strings)."""
     name = f"dense_sums_{next(_NAMES)}"
     con.register(name, sums)
+    codes = ", ".join("'" + code.replace("'", "''") + "'" for code in targets)
     return f"""
-        SELECT region_code, crime_id, measure_id, part_id,
+        SELECT list_extract([{codes}], target + 1) AS region_code, crime_id, measure_id, part_id,
                CASE WHEN no_value THEN NULL ELSE value_count END AS value_count,
                members_count, reporting_count, is_provisional, is_incomplete, is_demo
         FROM {name}

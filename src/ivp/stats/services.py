@@ -8,7 +8,6 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +216,7 @@ def source_load(
     store: StatsStore | None = None,
     data_dir: Path | None = None,
     progress: ProgressCallback | None = None,
+    fingerprint: str | None = None,
 ) -> IngestRun:
     """Load a source into the store as one tracked run.
 
@@ -224,6 +224,8 @@ def source_load(
     bundled files are loaded. Every row is checked first; any problem fails the run with an error
     report (file, row, field) and leaves the store exactly as it was. With `merge`, area-periods not
     in the input keep their stored rows (an update adds new periods and revises re-delivered ones).
+    `fingerprint`: the inputs' `inputs_fingerprint`, when the caller has it (the bundled files),
+    recorded so that an unchanged bundled file is not loaded again.
     """
     source = source_get(source_key)
     store = store or default_store()
@@ -242,9 +244,6 @@ def source_load(
         progress,
     )
     con = duckdb_connect(store.root / TEMP_DIR)
-    # The fingerprint (a hash of every input byte) is computed in a thread while the rows are
-    # written (hashlib releases the GIL); it is needed only for a load that is stored.
-    hasher = ThreadPoolExecutor(max_workers=1)
     try:
         if not inputs:
             raise DataFileError.single(source.key, None, None, "no input: this source has no bundled files")
@@ -264,7 +263,6 @@ def source_load(
         if encoded is None:  # the general path: land the raw rows, validate them, then encode
             encoded = _encode_checked(source, con, inputs, run)
         rows, run.run.rows_read = encoded
-        fingerprint = hasher.submit(inputs_fingerprint, inputs)
         run.progress("write store", 70)
         with store.writer() as writer:
             previous = writer.source_sql(source.key)
@@ -291,7 +289,7 @@ def source_load(
                 "run_id": run.run.pk,
             }
             loaded = writer.replace_source(con=con, source_key=source.key, encoded=rows, info=info)
-            writer.manifest.sources[source.key]["fingerprint"] = fingerprint.result()
+            writer.manifest.sources[source.key]["fingerprint"] = fingerprint
             run.progress("sum regions", 85)
         manifest = store.manifest()
         return run.finish(
@@ -317,7 +315,6 @@ def source_load(
         run.finish(RunStatus.FAILED, message=_storable(f"{type(exc).__name__}: {exc}")[:2000])
         raise
     finally:
-        hasher.shutdown(wait=False, cancel_futures=True)
         con.close()
 
 
@@ -419,7 +416,12 @@ def bundled_sources_load(
         if not inputs:
             continue
         stored = manifest.sources.get(source.key, {}) if manifest else {}
-        if not force and stored.get("fingerprint") and stored["fingerprint"] == inputs_fingerprint(inputs):
+        fingerprint = inputs_fingerprint(inputs)
+        if not force and stored.get("fingerprint") and stored["fingerprint"] == fingerprint:
             continue
-        runs.append(source_load(source_key=source.key, inputs=inputs, store=store, progress=progress))
+        runs.append(
+            source_load(
+                source_key=source.key, inputs=inputs, store=store, progress=progress, fingerprint=fingerprint
+            )
+        )
     return runs

@@ -354,7 +354,7 @@ class VersionWriter:
         # Rows written in this version, still in memory: their region sums are made from them.
         self._fresh: dict[str, tuple[duckdb.DuckDBPyConnection, Encoded]] = {}
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._dense_sums: dict[str, Future[dict[str, Any] | None]] = {}
+        self._dense_sums: dict[str, Future[tuple[dict[str, Any], list[str]] | None]] = {}
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -495,7 +495,7 @@ class VersionWriter:
             made = self._dense_sums.get(key) if encoded is not None else None
             arrays = made.result() if made is not None else None
             if arrays is not None:
-                sums = dense.region_relation(con, arrays)
+                sums = dense.region_relation(con, *arrays)
             if sums is None:
                 sums = self._region_sums(con, core, self.keys_path(key), encoded)
             con.execute(

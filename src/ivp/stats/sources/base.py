@@ -186,10 +186,10 @@ class Source:
         """The bundled files of this source (none by default)."""
         return []
 
-    def _csv_reader(self, item: SourceInput) -> tuple[str, str]:
-        """`read_csv(...)` of an OData-shaped CSV export and the select list of its raw columns."""
+    def _csv_delimiter(self, item: SourceInput) -> str:
+        """The delimiter of an OData-shaped CSV export (`,` or `;`, whichever the header has more
+        of), after checking that the header names every raw column."""
         assert item.path is not None
-        columns = self.raw_columns
         with item.path.open("rb") as binary:
             raw_head = binary.readline()
         try:
@@ -198,14 +198,19 @@ class Source:
             raise RawShapeError([FileProblem(item.name, 1, None, _not_utf8(exc))]) from exc
         delimiter = ";" if head.count(";") > head.count(",") else ","
         header = next(csv.reader([head], delimiter=delimiter))
-        missing = [c for c in columns if c not in header]
+        missing = [c for c in self.raw_columns if c not in header]
         if missing:
             raise RawShapeError([FileProblem(item.name, 1, ", ".join(missing), "required column(s) missing")])
+        return delimiter
+
+    def _csv_reader(self, item: SourceInput) -> tuple[str, str]:
+        """`read_csv(...)` of an OData-shaped CSV export and the select list of its raw columns."""
+        delimiter = self._csv_delimiter(item)
         reader = (
             f"read_csv({_q(str(item.path))}, all_varchar=true, header=true, delim={_q(delimiter)}, "
             f"quote='\"', strict_mode=false, null_padding=true)"
         )
-        return reader, ", ".join(_qi(c) for c in columns)
+        return reader, ", ".join(_qi(c) for c in self.raw_columns)
 
     def raw_from_file(self, con: duckdb.DuckDBPyConnection, item: SourceInput, raw: str) -> None:
         """Read an OData-shaped CSV (a StatLine/dataderden export) into the raw table.
@@ -414,31 +419,54 @@ class Source:
         )
         selects: list[str] = []
         summed = False
-        wides: list[str] = []
+        batches: list[dense.Batch] = []
         for n, (item, rows) in enumerate(inputs):
             maps = f"{prefix}_{n}"
             values = ", ".join(
                 f"{_value_sql(f'r.{_qi(m)}')} AS value_{i}" for i, m in enumerate(self.measures)
             )
-            wides.append(
-                f"""
+            # Each dimension's map: the raw cells (as written) and the id of their code.
+            joins = {
+                "crime": (
+                    self.crime_dimension,
+                    f"SELECT m.cell, d.id FROM {maps}_crime m JOIN {prefix}_crime d ON d.code = m.code",
+                ),
+                "area": (
+                    self.area_dimension,
+                    f"SELECT m.cell, d.id FROM {maps}_area m JOIN {prefix}_area d ON d.code = m.code",
+                ),
+                "part": (
+                    self.period_dimension,
+                    f"""SELECT m.cell, d.id FROM {maps}_period m JOIN {prefix}_part d ON d.code = m.code
+                          AND d.origin = {_q(item.name)} AND d.period_grain = m.grain
+                          AND d.period_start_date = m.start_date AND d.is_provisional = m.is_provisional
+                          AND d.is_incomplete = m.is_incomplete AND d.data_date = m.data_date""",
+                ),
+            }
+            wide = f"""
                 SELECT {key_sql("a.id", "c.id", "0", "p.id", sizes)} AS key, {values},
                        a.id AS area_id, c.id AS crime_id, p.id AS part_id
                 FROM {rows} r
-                {join} (SELECT m.cell, d.id FROM {maps}_crime m JOIN {prefix}_crime d ON d.code = m.code) c
-                  ON c.cell = r.{_qi(self.crime_dimension)}
-                {join} (SELECT m.cell, d.id FROM {maps}_area m JOIN {prefix}_area d ON d.code = m.code) a
-                  ON a.cell = r.{_qi(self.area_dimension)}
-                {join} (SELECT m.cell, d.id FROM {maps}_period m JOIN {prefix}_part d ON d.code = m.code
-                          AND d.origin = {_q(item.name)} AND d.period_grain = m.grain
-                          AND d.period_start_date = m.start_date AND d.is_provisional = m.is_provisional
-                          AND d.is_incomplete = m.is_incomplete AND d.data_date = m.data_date) p
-                  ON p.cell = r.{_qi(self.period_dimension)}
+                {join} ({joins["crime"][1]}) c ON c.cell = r.{_qi(self.crime_dimension)}
+                {join} ({joins["area"][1]}) a ON a.cell = r.{_qi(self.area_dimension)}
+                {join} ({joins["part"][1]}) p ON p.cell = r.{_qi(self.period_dimension)}
                 """
-            )
             if on_arrays:
-                continue  # read straight into arrays below, never stored as a table
-            con.execute(f"CREATE OR REPLACE TEMP TABLE {maps}_wide AS {wides[-1]}")
+                # A CSV export is read by Arrow, each distinct cell looked up once in the maps;
+                # a file Arrow refuses is read by the SQL above (same rows, or the same refusal).
+                read = None
+                if item.path is not None and type(self).raw_from_file is Source.raw_from_file:
+                    read = dense.csv_cells(item.path, self._csv_delimiter(item), self.raw_columns)
+                if read is not None:
+                    figures = [(m, _value_sql("u.cell")) for m in self.measures]
+                    batch = dense.batch_of_cells(con, read, joins, figures)
+                else:
+                    batch = dense.batch_fetched(con, wide, len(self.measures))
+                if batch is None:
+                    return None  # a cell not known or a figure not valid: the general path
+                batches.append(batch)
+                continue
+            con.execute(f"CREATE OR REPLACE TEMP TABLE {maps}_wide AS {wide}")
             restated = con.execute(f"SELECT coalesce(bool_or(restated), false) FROM {maps}_area").fetchone()
             for i, measure in enumerate(self.measures):
                 offset = names.index(self.measures[measure]) * parts
@@ -452,7 +480,7 @@ class Source:
                 selects.append(select)
         if on_arrays:  # the checks, the order and the ids in use, on arrays
             measure_ids = [names.index(self.measures[m]) for m in self.measures]
-            checked = dense.rows_checked(con, wides, measure_ids, sizes, f"{prefix}_keys")
+            checked = dense.rows_checked(con, batches, measure_ids, sizes, f"{prefix}_keys")
             if checked is None:
                 return None
             rows_read, found_rows = checked

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from ivp.stats import services
+from ivp.stats import dense, services
 from ivp.stats.services import source_load
-from ivp.stats.store import StatsStore
+from ivp.stats.store import CORE_DIR, KEYS_DIR, StatsStore
 
 from .test_layout import content, paths_taken
 
@@ -78,3 +78,69 @@ def test_regions_with_suppressed_and_missing_members_are_summed_alike_on_arrays(
     assert unit[("1.1.1", "2023MM02", "registered_crimes")] == (4, members, 1)  # Amsterdam missing
     assert unit[("0.0.0", "2023MM01", "registered_crimes")] == (0, members, 1)
     assert unit[("1.4.1", "2023MM03", "registered_crimes")] == (None, members, 0)  # only suppressed
+
+
+def _arrow_reads(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether each CSV read by the fast path was read by Arrow (False: Arrow refused it)."""
+    reads: list[bool] = []
+    read = dense.csv_cells
+
+    def spy(*args: Any) -> Any:
+        found = read(*args)
+        reads.append(found is not None)
+        return found
+
+    monkeypatch.setattr(dense, "csv_cells", spy)
+    return reads
+
+
+def _keys_match_rows(store: StatsStore, source_key: str) -> None:
+    """The keys file of a source holds exactly the areas, crime types and parts its rows use."""
+    folder = store.current_folder()
+    assert folder is not None
+    con = store.connect()
+    for dimension, column in (("area", "area_id"), ("crime", "crime_id"), ("part", "part_id")):
+        keys = con.execute(
+            f"SELECT id FROM read_parquet('{folder / KEYS_DIR / source_key}.parquet') "
+            f"WHERE dimension = '{dimension}' ORDER BY id"
+        ).fetchall()
+        used = con.execute(
+            f"SELECT DISTINCT {column} FROM read_parquet('{folder / CORE_DIR / source_key}.parquet') ORDER BY 1"
+        ).fetchall()
+        assert keys == used, dimension
+
+
+def test_a_plain_export_is_read_by_arrow_and_keeps_only_the_keys_its_rows_use(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "export.csv"
+    lines = [
+        line
+        for line in EXPORT.read_text(encoding="utf-8").splitlines()
+        if "GM0457" not in line and "GM0788" not in line
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reads = _arrow_reads(monkeypatch)
+    assert source_load(source_key="politie_47013", files=[path], store=store).status == "succeeded"
+    assert reads == [True]
+    _keys_match_rows(store, "politie_47013")
+
+
+def test_a_file_arrow_refuses_is_read_by_duckdb_with_the_same_rows(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A row of another length: Arrow refuses the file, DuckDB pads it (its figures suppressed) on
+    the fast path as on the general path."""
+    lines = [
+        EXPORT.read_text(encoding="utf-8").splitlines()[0],
+        '0;"1.1.1 ";"GM0362    ";"2023MM02";"4";"1";"0"',
+        '1;"1.1.1 ";"GM0363    ";"2023MM01";"10"',
+        '2;"0.0.0 ";"GM0363    ";"2023MM01";"12";"7";"1"',
+    ]
+    path = tmp_path / "export.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reads = _arrow_reads(monkeypatch)
+    rows, _sums = _same_on_both_paths(store, path, monkeypatch)
+    assert reads == [False]
+    assert len(rows) == 9  # three rows x three measures, the two missing figures suppressed
+    _keys_match_rows(store, "politie_47013")
