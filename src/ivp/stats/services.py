@@ -8,6 +8,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from ivp.areas.constants import OFFICIAL_REGION_KINDS, AreaKind
 from ivp.areas.models import Area, AreaMembership
 from ivp.core.errors import DataFileError, FileProblem
 
+from . import dense
 from .constants import Classification, RunMode, RunStatus
 from .models import CrimeType, IngestRun, process_host, process_started
 from .schema import core_view_sql
@@ -243,6 +245,14 @@ def source_load(
         IngestRun.objects.create(source_key=source.key, mode=mode, inputs=[i.name for i in inputs]),
         progress,
     )
+    # The Arrow read of a CSV export (the fast path's first and longest step) starts at once, in a
+    # thread, while the parser's maps are made; it is dropped if the fast path is not taken.
+    reader = ThreadPoolExecutor(max_workers=1)
+    reads = {
+        n: reader.submit(source.csv_read, item)
+        for n, item in enumerate(inputs)
+        if item.path is not None and dense.available() and _fits_arrays(inputs)
+    }
     con = duckdb_connect(store.root / TEMP_DIR)
     try:
         if not inputs:
@@ -259,7 +269,7 @@ def source_load(
                 "INSERT INTO crime_title SELECT unnest(?), unnest(?)",
                 [[t for t, _c in titles], [c for _t, c in titles]],
             )
-        encoded = _encode_fast(source, con, inputs, run)
+        encoded = _encode_fast(source, con, inputs, run, reads)
         if encoded is None:  # the general path: land the raw rows, validate them, then encode
             encoded = _encode_checked(source, con, inputs, run)
         rows, run.run.rows_read = encoded
@@ -315,11 +325,24 @@ def source_load(
         run.finish(RunStatus.FAILED, message=_storable(f"{type(exc).__name__}: {exc}")[:2000])
         raise
     finally:
+        reader.shutdown(wait=True, cancel_futures=True)
         con.close()
 
 
+def _fits_arrays(inputs: list[SourceInput]) -> bool:
+    """Whether the input files are small enough for the fast path's arrays (`dense.MAX_INPUT_BYTES`)."""
+    try:
+        return sum(i.path.stat().st_size for i in inputs if i.path is not None) <= dense.MAX_INPUT_BYTES
+    except OSError:
+        return False
+
+
 def _encode_fast(
-    source: Source, con: duckdb.DuckDBPyConnection, inputs: list[SourceInput], run: _Run
+    source: Source,
+    con: duckdb.DuckDBPyConnection,
+    inputs: list[SourceInput],
+    run: _Run,
+    reads: dict[int, Future[dense.CsvCells | None]] | None = None,
 ) -> tuple[Encoded, int] | None:
     """Encode CSV exports straight from the files, without landing and validating the raw rows
     first, when every cell is one known to pass the checks (see `Source.encode`); None otherwise."""
@@ -336,7 +359,7 @@ def _encode_fast(
         streams.append((item, rows))
     run.progress(f"read {', '.join(i.name for i in inputs)}", 0)
     try:
-        return source.encode(con, streams, fast=True)
+        return source.encode(con, streams, fast=True, reads=reads)
     except duckdb.Error:
         return None  # e.g. a file DuckDB cannot read: the general path reports it
 

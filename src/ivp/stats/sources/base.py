@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Mapping
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -212,6 +213,21 @@ class Source:
         )
         return reader, ", ".join(_qi(c) for c in self.raw_columns)
 
+    def csv_read(self, item: SourceInput) -> dense.CsvCells | None:
+        """The raw columns of a CSV export read by Arrow for the fast path of `encode` (None: not
+        such a file, or one Arrow refuses; DuckDB reads it then). Safe to run in a thread."""
+        if (
+            item.path is None
+            or item.records is not None
+            or type(self).raw_from_file is not Source.raw_from_file
+        ):
+            return None
+        try:
+            delimiter = self._csv_delimiter(item)
+        except (RawShapeError, OSError):
+            return None  # the general path reports it
+        return dense.csv_cells(item.path, delimiter, self.raw_columns)
+
     def raw_from_file(self, con: duckdb.DuckDBPyConnection, item: SourceInput, raw: str) -> None:
         """Read an OData-shaped CSV (a StatLine/dataderden export) into the raw table.
 
@@ -360,6 +376,7 @@ class Source:
         *,
         fast: bool = False,
         prefix: str = "enc",
+        reads: Mapping[int, Future[dense.CsvCells | None]] | None = None,
     ) -> tuple[Encoded, int] | None:
         """The one parser: the raw rows of the inputs, as (input, relation with the raw columns),
         into the lean layout of `core_observations` (see `store.Encoded`); returns it with the
@@ -373,7 +390,8 @@ class Source:
         `fast`: the rows have not been validated (nor landed); the maps are every cell known to
         pass the checks (`_known_cells`). If any row has another cell, an invalid figure or a
         duplicate, None is returned and the caller takes the general path (land, validate,
-        encode), so the store is the same either way.
+        encode), so the store is the same either way. `reads`: the Arrow reads of inputs (by
+        number) started beforehand (`csv_read`).
         """
         dimensions = (self.crime_dimension, self.area_dimension, self.period_dimension)
         for n, (item, rows) in enumerate(inputs):
@@ -454,9 +472,8 @@ class Source:
             if on_arrays:
                 # A CSV export is read by Arrow, each distinct cell looked up once in the maps;
                 # a file Arrow refuses is read by the SQL above (same rows, or the same refusal).
-                read = None
-                if item.path is not None and type(self).raw_from_file is Source.raw_from_file:
-                    read = dense.csv_cells(item.path, self._csv_delimiter(item), self.raw_columns)
+                started = (reads or {}).get(n)
+                read = started.result() if started is not None else self.csv_read(item)
                 if read is not None:
                     figures = [(m, _value_sql("u.cell")) for m in self.measures]
                     batch = dense.batch_of_cells(con, read, joins, figures)

@@ -141,6 +141,6 @@ def test_a_file_arrow_refuses_is_read_by_duckdb_with_the_same_rows(
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     reads = _arrow_reads(monkeypatch)
     rows, _sums = _same_on_both_paths(store, path, monkeypatch)
-    assert reads == [False]
+    assert reads and not any(reads)  # (the general path of the comparison starts a read too)
     assert len(rows) == 9  # three rows x three measures, the two missing figures suppressed
     _keys_match_rows(store, "politie_47013")
