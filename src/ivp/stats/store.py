@@ -354,7 +354,7 @@ class VersionWriter:
         # Rows written in this version, still in memory: their region sums are made from them.
         self._fresh: dict[str, tuple[duckdb.DuckDBPyConnection, Encoded]] = {}
         self._pool = ThreadPoolExecutor(max_workers=1)
-        self._dense_sums: dict[str, Future[tuple[dict[str, Any], list[str]] | None]] = {}
+        self._dense_sums: dict[str, Future[Path | None]] = {}
 
     @property
     def con(self) -> duckdb.DuckDBPyConnection:
@@ -408,7 +408,10 @@ class VersionWriter:
             sizes = (encoded.crimes, encoded.measures, encoded.parts)
             plan = dense.region_plan(con, encoded.keys, sizes, getattr(self, "_memberships", []))
             if plan is not None:
-                self._dense_sums[source_key] = self._pool.submit(dense.region_arrays, encoded.dense, plan)
+                part = self.folder / f".{source_key}.regions.parquet.part"
+                self._dense_sums[source_key] = self._pool.submit(
+                    _dense_region_file, con.cursor(), encoded.dense, plan, part
+                )
         con.execute(
             f"COPY (SELECT {CORE_FACTS.select_list()} FROM ({rows_sql})) TO '{facts_tmp}' ({PARQUET})"
         )
@@ -455,6 +458,8 @@ class VersionWriter:
         if self.changed or not (self.folder / OUT_DIR).is_dir():
             self._rebuild_region_series()
         self._pool.shutdown(wait=True)
+        for unused in self.folder.glob(".*.regions.parquet.part"):  # of a source removed again
+            unused.unlink()
         if self._con is not None:
             self._con.close()
 
@@ -490,14 +495,13 @@ class VersionWriter:
                         "INSERT INTO region_member SELECT unnest(?), unnest(?)",
                         [[r for r, _a in memberships], [a for _r, a in memberships]],
                     )
-            tmp = target.with_suffix(".parquet.part")
-            sums = None
             made = self._dense_sums.get(key) if encoded is not None else None
-            arrays = made.result() if made is not None else None
-            if arrays is not None:
-                sums = dense.region_relation(con, *arrays)
-            if sums is None:
-                sums = self._region_sums(con, core, self.keys_path(key), encoded)
+            written = made.result() if made is not None else None
+            if written is not None:  # summed and written while the rows were written
+                written.rename(target)
+                continue
+            tmp = target.with_suffix(".parquet.part")
+            sums = self._region_sums(con, core, self.keys_path(key), encoded)
             con.execute(
                 f"COPY (SELECT {OUT_REGION_FACTS.select_list()} FROM ({sums})) TO '{tmp}' ({OUT_PARQUET})"
             )
@@ -643,6 +647,25 @@ class VersionWriter:
             FROM summed s JOIN region_target t ON t.ti = s.ti JOIN region_size z ON z.ti = s.ti
             ORDER BY s.ti, s.cm, s.first_id
         """
+
+
+def _dense_region_file(
+    con: duckdb.DuckDBPyConnection, rows: dense.DenseRows, plan: dense.RegionPlan, path: Path
+) -> Path | None:
+    """The region sums of rows in arrays (`dense.region_arrays`), written to `path` on `con` (a
+    cursor of its own: this runs in a thread while the rows file is written); None when the
+    arrays cannot make them (the SQL sums do then)."""
+    try:
+        arrays = dense.region_arrays(rows, plan)
+        if arrays is None:
+            return None
+        con.execute(
+            f"COPY (SELECT {OUT_REGION_FACTS.select_list()} FROM ({dense.region_relation(con, *arrays)})) "
+            f"TO '{path}' ({OUT_PARQUET})"
+        )
+        return path
+    finally:
+        con.close()
 
 
 def _empty_select(table: Any) -> str:
