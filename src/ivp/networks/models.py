@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-YEAR_MIN, YEAR_MAX = 2000, 2100
+from ivp.core.constants import YEAR_MAX, YEAR_MIN
 
 
 class Network(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from ivp.accounts.models import Organisation
 from ivp.areas.constants import AreaKind
 from ivp.areas.models import Area
+from ivp.core.constants import YEAR_MAX, YEAR_MIN
 from ivp.core.forms import StyledFormMixin
 from ivp.stats.constants import Classification
 from ivp.stats.models import CrimeType
@@ -31,7 +32,7 @@ from .constants import (
     PlanStatus,
     TargetComparator,
 )
-from .models import YEAR_MAX, YEAR_MIN, Plan, SafetyField, Theme
+from .models import Plan, SafetyField, Theme
 from .serialization import number
 
 LINES_HELP = _("One point per line.")

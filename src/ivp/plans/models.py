@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ivp.core.constants import YEAR_MAX, YEAR_MIN
+
 from .constants import (
     ActionStatus,
     ChangeKind,
@@ -23,8 +25,6 @@ from .constants import (
     PlanStatus,
     TargetComparator,
 )
-
-YEAR_MIN, YEAR_MAX = 2000, 2100
 
 
 def _year_ok(field: str) -> models.Q:

@@ -18,10 +18,10 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from ivp.core.constants import YEAR_MAX, YEAR_MIN
 from ivp.core.errors import DataFileError, FileProblem
 
 from .constants import PLAN_FORMAT_VERSION
-from .models import YEAR_MAX, YEAR_MIN
 from .plan_file import NotADate, ParsedFile, YamlPath
 from .serialization import FORMAT_NAME
 

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from ivp.core.constants import YEAR_MAX, YEAR_MIN
+
 from .constants import ReportStatus, SectionKind
 
 
@@ -42,7 +44,7 @@ class AnnualReport(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["plan", "year"], name="annualreport_unique_plan_year"),
             models.CheckConstraint(
-                condition=models.Q(year__gte=2000, year__lte=2100), name="annualreport_year_plausible"
+                condition=models.Q(year__gte=YEAR_MIN, year__lte=YEAR_MAX), name="annualreport_year_plausible"
             ),
             models.CheckConstraint(
                 condition=models.Q(status__in=ReportStatus.values), name="annualreport_status_valid"
