@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from ivp.accounts.access import AnyUser
 from ivp.core.errors import ValidationFailed
+from ivp.plans.services import ItemInvalid
 
 from .access import require_network_manage
 from .audit import network_audit
@@ -31,7 +32,8 @@ M = TypeVar("M", bound=models.Model)
 
 
 def checked_save(obj: M) -> M:
-    """Validate (every field and constraint) and save; ValidationFailed names each field."""
+    """Validate (every field and constraint) and save; the problems name each field (ItemInvalid:
+    `by_field` by model field name, "__all__" for a rule across fields)."""
     try:
         obj.full_clean()
     except ValidationError as error:
@@ -42,7 +44,7 @@ def checked_save(obj: M) -> M:
                 label = str(getattr(obj._meta.get_field(field), "verbose_name", field))
             for message in messages:
                 problems.append(message if field == "__all__" else f"{label}: {message}")
-        raise ValidationFailed(problems) from error
+        raise ItemInvalid(problems, by_field=dict(error.message_dict)) from error
     try:
         with transaction.atomic():
             obj.save()
@@ -74,8 +76,9 @@ def steering_member_add(
 ) -> SteeringMember:
     """Add a member to the steering group; a new chair replaces the previous one."""
     require_network_manage(user=actor, network=network)
-    if is_chair:
-        network.steering_group.filter(is_chair=True).update(is_chair=False)
+    previous = network.steering_group.filter(is_chair=True).first() if is_chair else None
+    if previous is not None:
+        network.steering_group.filter(pk=previous.pk).update(is_chair=False)
     member = checked_save(
         SteeringMember(
             network=network,
@@ -86,7 +89,9 @@ def steering_member_add(
             portfolio=_theme_of(network, portfolio),
         )
     )
-    _audit(actor, network, "added", "steering member", member, summary=f"{member.office}, {portfolio or ''}")
+    chair = {"chair": [previous.name, member.name]} if previous is not None else None
+    network_audit(actor=actor, network=network, action="added", object_type="steering member", obj=member,
+                  summary=f"{member.office}, {portfolio or ''}".strip(" ,"), changes=chair)  # fmt: skip
     return member
 
 

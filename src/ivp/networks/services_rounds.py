@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ivp.accounts.access import AnyUser, can_change
@@ -20,6 +21,7 @@ from ivp.accounts.models import User
 from ivp.areas.models import Area
 from ivp.core.errors import AccessDenied, DataFileError, FileProblem, ValidationFailed
 from ivp.plans.selectors import plan_priorities
+from ivp.plans.services import EditConflict
 
 from .access import member_can_edit_inputs, require_member_inputs, require_network_manage
 from .audit import network_audit
@@ -50,13 +52,30 @@ def _user(actor: AnyUser) -> User | None:
     return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
+class RoundStateError(ValidationFailed):
+    """The round is not at a step where this can be done (a problem of the round, not of a field)."""
+
+
 def _require_status(round: PriorityRound, allowed: tuple[str, ...], doing: str) -> None:
     if round.status not in allowed:
-        raise ValidationFailed(
+        raise RoundStateError(
             [
                 _("%(doing)s is not possible now: the round is at '%(status)s'.")
                 % {"doing": doing, "status": round.get_status_display()}
             ]
+        )
+
+
+def _require_version(round: PriorityRound, expected_version: int | None) -> None:
+    """Lock the round until the end of the transaction; with `expected_version` (the version the
+    caller read), refuse the change when someone else changed the round since (EditConflict)."""
+    locked = PriorityRound.objects.select_for_update().filter(pk=round.pk).values("version", "status").first()
+    if locked is not None:
+        round.status = locked["status"]  # the step as stored now, not as read before the lock
+    if expected_version is not None and (locked is None or locked["version"] != expected_version):
+        raise EditConflict(
+            _("Someone else changed the round %(title)s after you read it; nothing was changed.")
+            % {"title": round.title}
         )
 
 
@@ -313,15 +332,35 @@ def _changes_any_member(actor: AnyUser, network: Network) -> bool:
     )
 
 
+def criterion_code(name: str, taken: set[str]) -> str:
+    """A criterion's code made from its text, unique among `taken` (which it is added to)."""
+    code = slugify(name)[:36] or "criterion"
+    while code in taken:
+        code += "-x"
+    taken.add(code)
+    return code
+
+
 @transaction.atomic
-def criteria_set(*, actor: AnyUser, round: PriorityRound, criteria: list[tuple[str, str, int]]) -> None:
-    """Replace the criteria (code, text, weight) while nobody has scored yet."""
+def criteria_set(
+    *,
+    actor: AnyUser,
+    round: PriorityRound,
+    criteria: list[tuple[str, str, int]],
+    expected_version: int | None = None,
+) -> None:
+    """Replace the criteria (code, text, weight) while nobody has scored yet: this adds, changes
+    and removes criteria in one go."""
     require_network_manage(user=actor, network=round.network)
+    _require_version(round, expected_version)
     _require_status(round, OPEN, _("Changing the criteria"))
     if CriterionScore.objects.filter(criterion__round=round).exists():
         raise ValidationFailed([_("The criteria are fixed once the steering group has scored.")])
     if not criteria:
         raise ValidationFailed([_("A round needs at least one criterion.")])
+    codes = [code for code, _name, _weight in criteria]
+    if len(set(codes)) != len(codes):
+        raise ValidationFailed([_("Two criteria have the same code.")])
     before = [[c.name, c.weight] for c in round.criteria.all()]
     round.criteria.all().delete()
     for position, (code, name, weight) in enumerate(criteria):
@@ -374,10 +413,16 @@ def scores_set(
 
 @transaction.atomic
 def concepts_select(
-    *, actor: AnyUser, round: PriorityRound, selections: list[tuple[CatalogueTheme, str]]
+    *,
+    actor: AnyUser,
+    round: PriorityRound,
+    selections: list[tuple[CatalogueTheme, str]],
+    expected_version: int | None = None,
 ) -> list[ConceptPriority]:
-    """Select the concept priorities (at most the network's maximum), each with its reason."""
+    """Select the concept priorities (at most the network's maximum), each with its reason, ranked
+    in the order given; a new selection replaces the earlier one."""
     require_network_manage(user=actor, network=round.network)
+    _require_version(round, expected_version)
     _require_status(round, OPEN, _("Selecting concept priorities"))
     problems = []
     limit = round.network.max_priorities
@@ -421,9 +466,12 @@ def concepts_select(
 
 
 @transaction.atomic
-def consultation_start(*, actor: AnyUser, round: PriorityRound) -> list[DistrictMeeting]:
+def consultation_start(
+    *, actor: AnyUser, round: PriorityRound, expected_version: int | None = None
+) -> list[DistrictMeeting]:
     """Send the concept priorities to the district meetings (DVO): one per district of the members."""
     require_network_manage(user=actor, network=round.network)
+    _require_version(round, expected_version)
     _require_status(round, (RoundStatus.SELECTED,), _("Starting the consultation"))
     districts = sorted({m.district for m in round.network.members.all() if m.district}) or [
         _("Whole network")
@@ -474,6 +522,39 @@ def position_set(
 
 
 @transaction.atomic
+def positions_set(
+    *,
+    actor: AnyUser,
+    meeting: DistrictMeeting,
+    positions: list[tuple[ConceptPriority, str, str]],
+    held_on: datetime.date | None = None,
+) -> list[ConsultationPosition]:
+    """A district meeting's positions on several concept priorities (concept, position, remarks),
+    all or nothing: one refused position stores none of them. Each is recorded in the audit trail."""
+    round = meeting.round
+    require_network_manage(user=actor, network=round.network)
+    _require_status(round, (RoundStatus.CONSULTING,), _("Recording positions"))
+    if not positions:
+        raise ValidationFailed([_("Give the district meeting's position on at least one concept priority.")])
+    problems: list[str] = []
+    stored: list[ConsultationPosition] = []
+    seen: set[int] = set()
+    for concept, position, remarks in positions:
+        if concept.pk in seen:
+            problems.append(_("%(name)s: given twice.") % {"name": concept})
+            continue
+        seen.add(concept.pk)
+        try:
+            stored.append(position_set(actor=actor, meeting=meeting, concept=concept, position=position,
+                                       remarks=remarks, held_on=held_on))  # fmt: skip
+        except ValidationFailed as error:  # its savepoint is rolled back; the rest is checked too
+            problems += [f"{concept}: {p}" for p in error.problems]
+    if problems:
+        raise ValidationFailed(problems)  # the whole transaction is rolled back
+    return stored
+
+
+@transaction.atomic
 def adjustment_add(
     *,
     actor: AnyUser,
@@ -514,6 +595,11 @@ def strategy_set(
     round = concept.round
     require_network_manage(user=actor, network=round.network)
     _require_status(round, (RoundStatus.CONSULTING,), _("Writing the strategy"))
+    limit: int = getattr(ConceptPriority._meta.get_field("final_name"), "max_length", None) or 300
+    if len(final_name.strip()) > limit:
+        raise ValidationFailed(
+            [_("%(name)s: the final wording has at most %(n)d characters.") % {"name": concept, "n": limit}]
+        )
     concept.strategic_goals = [g.strip() for g in goals if g.strip()]
     if final_name.strip():
         concept.final_name = final_name.strip()
@@ -526,9 +612,43 @@ def strategy_set(
 
 
 @transaction.atomic
-def round_finalise(*, actor: AnyUser, round: PriorityRound, adopted_on: datetime.date) -> PriorityRound:
+def strategies_set(
+    *,
+    actor: AnyUser,
+    round: PriorityRound,
+    strategies: list[tuple[ConceptPriority, list[str], str]],
+    expected_version: int | None = None,
+) -> list[ConceptPriority]:
+    """The strategic goals and final wording of several priorities (concept, goals, final name),
+    all or nothing."""
+    require_network_manage(user=actor, network=round.network)
+    _require_version(round, expected_version)
+    _require_status(round, (RoundStatus.CONSULTING,), _("Writing the strategy"))
+    problems: list[str] = []
+    for concept, _goals, _name in strategies:
+        if concept.round_id != round.pk:
+            problems.append(_("The concept priority is not part of this round."))
+        elif concept.dropped:
+            problems.append(
+                _("%(name)s was dropped by the steering group: it has no strategy.") % {"name": concept}
+            )
+    if len({concept.pk for concept, _goals, _name in strategies}) != len(strategies):
+        problems.append(_("A priority is given twice."))
+    if problems:
+        raise ValidationFailed(problems)
+    return [
+        strategy_set(actor=actor, concept=concept, goals=goals, final_name=name)
+        for concept, goals, name in strategies
+    ]
+
+
+@transaction.atomic
+def round_finalise(
+    *, actor: AnyUser, round: PriorityRound, adopted_on: datetime.date, expected_version: int | None = None
+) -> PriorityRound:
     """Adopt the final strategy: every remaining priority needs at least one strategic goal."""
     require_network_manage(user=actor, network=round.network)
+    _require_version(round, expected_version)
     _require_status(round, (RoundStatus.CONSULTING,), _("Adopting the strategy"))
     kept = list(round.concepts.filter(dropped=False))
     problems = [_("%(name)s has no strategic goal yet.") % {"name": c} for c in kept if not c.strategic_goals]

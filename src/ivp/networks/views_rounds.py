@@ -4,6 +4,7 @@ and the decision memo (page and PDF). Thin: parse, call one service, report ever
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -11,7 +12,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -205,19 +205,27 @@ def upload_template(request: HttpRequest, round_id: int, extension: str = "csv")
     return response
 
 
+def _form_save(
+    request: HttpRequest, round: PriorityRound, form: Any, service: Callable[..., object], anchor: str
+) -> HttpResponse:
+    """Parse a round form and pass its fields to one service; back to the form's section with every
+    problem reported."""
+    if not form.is_valid():
+        form_problems(request, form)
+        return _back(round, anchor)
+    try:
+        service(actor=request.user, round=round, **form.cleaned_data)
+    except ValidationFailed as error:
+        report_problems(request, error)
+    return _back(round, anchor)
+
+
 @login_required
 @require_POST
 def partner_input_add(request: HttpRequest, round_id: int) -> HttpResponse:
     round = round_for(request, round_id)
     form = PartnerInputForm(request.POST, network=round.network, prefix="partner")
-    if not form.is_valid():
-        form_problems(request, form)
-        return _back(round, "partners")
-    try:
-        services.partner_input_add(actor=request.user, round=round, **form.cleaned_data)
-    except ValidationFailed as error:
-        report_problems(request, error)
-    return _back(round, "partners")
+    return _form_save(request, round, form, services.partner_input_add, "partners")
 
 
 @login_required
@@ -239,6 +247,7 @@ def input_map(request: HttpRequest, round_id: int) -> HttpResponse:
 def criteria_parse(text: str) -> list[tuple[str, str, int]]:
     """One criterion per line, optionally ending in `| weight` (default 1)."""
     criteria: list[tuple[str, str, int]] = []
+    taken: set[str] = set()
     for line in text.splitlines():
         name, _sep, weight = line.partition("|")
         if not name.strip():
@@ -246,10 +255,7 @@ def criteria_parse(text: str) -> list[tuple[str, str, int]]:
         number = _int(weight) if weight.strip() else 1
         if number is None:
             raise ValidationFailed([_("%(value)s is not a whole number.") % {"value": weight.strip()}])
-        code = slugify(name)[:36] or "criterion"
-        while code in {c[0] for c in criteria}:
-            code += "-x"
-        criteria.append((code, name.strip(), number))
+        criteria.append((services.criterion_code(name, taken), name.strip(), number))
     return criteria
 
 
@@ -346,24 +352,20 @@ def positions_save(request: HttpRequest, round_id: int) -> HttpResponse:
     except ValueError:
         messages.error(request, _("Held on: give a valid date."))
         return _back(round, "consultation")
-    problems: list[str] = []
-    for concept in round.concepts.select_related("theme"):
-        position = request.POST.get(f"position|{concept.pk}", "")
-        if not position:
-            continue
-        try:
-            services.position_set(
-                actor=request.user,
-                meeting=meeting,
-                concept=concept,
-                position=position,
-                remarks=request.POST.get(f"remarks|{concept.pk}", ""),
-                held_on=held_on,
-            )
-        except ValidationFailed as error:
-            problems += [f"{concept}: {p}" for p in error.problems]
-    if problems:
-        report_problems(request, ValidationFailed(problems))
+    positions = [
+        (
+            concept,
+            request.POST.get(f"position|{concept.pk}", ""),
+            request.POST.get(f"remarks|{concept.pk}", ""),
+        )
+        for concept in round.concepts.select_related("theme")
+        if request.POST.get(f"position|{concept.pk}", "")
+    ]
+    try:
+        services.positions_set(actor=request.user, meeting=meeting, positions=positions, held_on=held_on)
+    except ValidationFailed as error:
+        messages.error(request, _("Nothing was saved; correct the positions and save them again."))
+        report_problems(request, error)
     else:
         messages.success(
             request, _("The positions of %(district)s were saved.") % {"district": meeting.district}
@@ -376,14 +378,7 @@ def positions_save(request: HttpRequest, round_id: int) -> HttpResponse:
 def adjustment_add(request: HttpRequest, round_id: int) -> HttpResponse:
     round = round_for(request, round_id)
     form = AdjustmentForm(request.POST, round=round, prefix="adjust")
-    if not form.is_valid():
-        form_problems(request, form)
-        return _back(round, "adjustments")
-    try:
-        services.adjustment_add(actor=request.user, round=round, **form.cleaned_data)
-    except ValidationFailed as error:
-        report_problems(request, error)
-    return _back(round, "adjustments")
+    return _form_save(request, round, form, services.adjustment_add, "adjustments")
 
 
 @login_required
@@ -391,15 +386,16 @@ def adjustment_add(request: HttpRequest, round_id: int) -> HttpResponse:
 def strategy_save(request: HttpRequest, round_id: int) -> HttpResponse:
     """Per priority `goals|<id>` (one goal per line) and `name|<id>`."""
     round = round_for(request, round_id)
+    strategies = [
+        (
+            concept,
+            request.POST.get(f"goals|{concept.pk}", "").splitlines(),
+            request.POST.get(f"name|{concept.pk}", ""),
+        )
+        for concept in round.concepts.filter(dropped=False)
+    ]
     try:
-        for concept in round.concepts.filter(dropped=False):
-            goals = request.POST.get(f"goals|{concept.pk}", "").splitlines()
-            services.strategy_set(
-                actor=request.user,
-                concept=concept,
-                goals=goals,
-                final_name=request.POST.get(f"name|{concept.pk}", ""),
-            )
+        services.strategies_set(actor=request.user, round=round, strategies=strategies)
     except ValidationFailed as error:
         report_problems(request, error)
         return _back(round, "strategy")
