@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ivp.core.errors import AccessDenied, ValidationFailed
 from ivp.networks.access import network_can_manage, require_network_manage, require_network_view
 from ivp.networks.models import Network
+from ivp.plans.services import EditConflict
 
 from . import services
 from .constants import ROUNDING_RULE
@@ -39,8 +40,9 @@ def _year_choices(overview: FundingOverview) -> list[tuple[int, str]]:
     ]  # fmt: skip
 
 
-def _problems_to_form(form: Any, error: ValidationFailed) -> None:
-    for problem in error.problems:
+def _problems_to_form(form: Any, error: ValidationFailed | EditConflict) -> None:
+    problems = error.problems if isinstance(error, ValidationFailed) else [str(error)]
+    for problem in problems:
         form.add_error(None, str(problem))
 
 
@@ -84,7 +86,7 @@ def scheme_edit(request: HttpRequest, network_id: int) -> HttpResponse:
                 last_year=data["last_year"], notes=data["notes"],
                 expected_version=int(request.POST.get("version") or 0) or None,
             )  # fmt: skip
-        except ValidationFailed as error:
+        except (ValidationFailed, EditConflict) as error:
             _problems_to_form(form, error)
         else:
             messages.success(request, _("The funding scheme was saved."))
@@ -126,9 +128,7 @@ def in_kind_edit(request: HttpRequest, network_id: int) -> HttpResponse:
     form = InKindForm(request.POST or None, scheme=scheme)
     if request.method == "POST" and form.is_valid():
         try:
-            for partner, fte, facilities, description in form.parsed():
-                services.in_kind_save(actor=request.user, scheme=scheme, partner=partner, fte=fte,
-                                      facilities=facilities, description=description)  # fmt: skip
+            services.in_kind_set(actor=request.user, scheme=scheme, contributions=form.parsed())
         except ValidationFailed as error:
             _problems_to_form(form, error)
         else:
