@@ -3,6 +3,8 @@
 - A draft plan is seen by members (any role) of the organisations of its municipalities and of
   the organisation that keeps it, and by superusers.
 - An adopted or superseded plan is a public document: every signed-in user may read it.
+- Its members (`plan_is_member`: any role, viewers too, in those organisations; superusers) also
+  see the plan's unpublished work, such as draft annual reports.
 - Changing needs a changing role (editor, network coordinator, administrator) in the keeping
   organisation or in the organisation of one of the plan's municipalities (a joint plan is kept
   together); viewers never change anything (see ivp.accounts.access).
@@ -14,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from ivp.accounts.access import AnyUser, can_change
-from ivp.accounts.models import Organisation, User
+from ivp.accounts.models import Membership, Organisation, User
 from ivp.core.errors import AccessDenied
 
 from .constants import PlanStatus
@@ -59,3 +61,15 @@ def plan_can_view(*, user: AnyUser, plan: Plan) -> bool:
 def require_plan_view(*, user: AnyUser, plan: Plan) -> None:
     if not plan_can_view(user=user, plan=plan):
         raise AccessDenied(_("You may not see the plan %(title)s.") % {"title": plan.title})
+
+
+def plan_is_member(*, user: AnyUser, plan: Plan) -> bool:
+    """Does the user hold a role (any, viewer too) in the keeping organisation or in that of one
+    of the plan's municipalities? Superusers count as members. The same circle sees a draft plan
+    (`plans_visible_to`), and sees unpublished work on a published plan (draft annual reports)."""
+    if not (isinstance(user, User) and user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    ids = [org.pk for org in plan_organisations(plan)]
+    return Membership.objects.filter(user=user, organisation_id__in=ids).exists()

@@ -1,6 +1,9 @@
 """Reads for the yearly council report: its content (live, or frozen in an edition) and the plan
 at a glance. The content is a JSON-safe dict: a final edition stores exactly this dict, so the
-page and the PDF of a final report are drawn from the snapshot, never from today's figures."""
+page and the PDF of a final report are drawn from the snapshot, never from today's figures.
+
+A draft is unpublished work: `report_view_for` shows it only to the plan's members
+(`ivp.plans.access.plan_is_member`); everyone else who may see the plan sees its final editions."""
 
 from __future__ import annotations
 
@@ -12,7 +15,9 @@ from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ivp.core.errors import NotFoundError
+from ivp.accounts.access import AnyUser
+from ivp.core.errors import AccessDenied, NotFoundError
+from ivp.plans.access import plan_is_member
 from ivp.plans.constants import ActionStatus, PartnerKind, PlanStatus
 from ivp.plans.models import Action, Plan, Theme
 from ivp.plans.monitoring import IndicatorMonitoring, Status, plan_monitoring
@@ -231,6 +236,45 @@ def report_view(*, plan: Plan, year: int, edition: int | None = None) -> ReportV
         chosen = editions[0]
     content = chosen.content if chosen else report_content(plan=plan, year=year, report=report)
     return ReportView(plan=plan, year=year, report=report, content=content, edition=chosen, editions=editions)
+
+
+class DraftHidden(AccessDenied):
+    """A draft report asked for by someone outside the plan's organisations."""
+
+
+def report_drafts_visible(*, user: AnyUser, plan: Plan) -> bool:
+    """May the user see the plan's draft reports? Its members and superusers may."""
+    return plan_is_member(user=user, plan=plan)
+
+
+def report_view_for(*, user: AnyUser, plan: Plan, year: int, edition: int | None = None) -> ReportView:
+    """`report_view` as the user may see it. The plan's members see the draft (live); others see
+    the latest final edition (also while a reopened report is a draft again), and get
+    DraftHidden for a report that was never finalised. An edition asked for is seen by all."""
+    if edition is not None or report_drafts_visible(user=user, plan=plan):
+        return report_view(plan=plan, year=year, edition=edition)
+    report_year_check(plan, year)
+    report = annual_report_get(plan=plan, year=year)
+    if report is None or report.edition == 0:
+        raise DraftHidden(
+            _(
+                "The annual report for %(year)s is not final yet. Its draft is shown only to the "
+                "members of the plan's organisations."
+            )
+            % {"year": year}
+        )
+    return report_view(plan=plan, year=year, edition=report.edition)
+
+
+def report_default_year_for(*, user: AnyUser, plan: Plan, today: dt.date | None = None) -> int:
+    """The year to open first: `default_year` for those who see drafts; for others the latest
+    year up to it with a final edition (else the earliest later one; else `default_year`)."""
+    year = default_year(plan, today=today)
+    if report_drafts_visible(user=user, plan=plan):
+        return year
+    finished = sorted(AnnualReport.objects.filter(plan=plan, edition__gte=1).values_list("year", flat=True))
+    earlier = [y for y in finished if y <= year]
+    return earlier[-1] if earlier else (finished[0] if finished else year)
 
 
 def glance_content(*, plan: Plan, year: int) -> dict[str, Any]:

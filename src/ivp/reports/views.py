@@ -22,7 +22,15 @@ from . import services
 from .constants import PLAIN_SECTIONS, SectionKind
 from .forms import ExplanationForm, SectionForm, VersionForm
 from .rendering import ANNUAL_TEMPLATE, GLANCE_TEMPLATE, annual_context
-from .selectors import ReportView, default_year, glance_content, report_view
+from .selectors import (
+    ReportView,
+    default_year,
+    glance_content,
+    report_default_year_for,
+    report_drafts_visible,
+    report_view,
+    report_view_for,
+)
 
 
 def _plan(request: HttpRequest, plan_id: int) -> Plan:
@@ -38,6 +46,14 @@ def _view(plan: Plan, year: int, edition: int | None = None) -> ReportView:
         raise Http404(str(error)) from error
 
 
+def _view_for(request: HttpRequest, plan: Plan, year: int) -> ReportView:
+    """The report as the user may see it: a draft only for the plan's members (else 403)."""
+    try:
+        return report_view_for(user=request.user, plan=plan, year=year, edition=_edition_param(request))
+    except NotFoundError as error:
+        raise Http404(str(error)) from error
+
+
 def _edition_param(request: HttpRequest) -> int | None:
     raw = request.GET.get("edition", "")
     return int(raw) if raw.isdigit() else None
@@ -47,15 +63,21 @@ def _edition_param(request: HttpRequest) -> int | None:
 @require_GET
 def annual_latest(request: HttpRequest, plan_id: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    return redirect("reports:annual", plan_id=plan.pk, year=default_year(plan))
+    return redirect(
+        "reports:annual", plan_id=plan.pk, year=report_default_year_for(user=request.user, plan=plan)
+    )
 
 
 @login_required
 @require_GET
 def annual_report(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    view = _view(plan, year, _edition_param(request))
-    context = annual_context(view, can_change=plan_can_change(user=request.user, plan=plan))
+    view = _view_for(request, plan, year)
+    context = annual_context(
+        view,
+        can_change=plan_can_change(user=request.user, plan=plan),
+        drafts_visible=report_drafts_visible(user=request.user, plan=plan),
+    )
     return render(request, ANNUAL_TEMPLATE, context)
 
 
@@ -69,7 +91,7 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 @require_GET
 def annual_report_pdf(request: HttpRequest, plan_id: int, year: int) -> HttpResponse:
     plan = _plan(request, plan_id)
-    view = _view(plan, year, _edition_param(request))
+    view = _view_for(request, plan, year)
     suffix = f"-editie-{view.edition.number}" if view.edition else ""
     return _pdf_response(
         render_pdf(ANNUAL_TEMPLATE, annual_context(view)), f"jaarrapportage-{plan.pk}-{year}{suffix}.pdf"
