@@ -264,6 +264,35 @@ def test_english_button_switches_the_interface_language(page: Any, site: str, ax
     axe_check(page)
 
 
+def test_an_english_browser_gets_dutch_until_the_user_chooses_english_with_the_keyboard(
+    browser: Any, site: str, axe_check: Any
+) -> None:
+    context = browser.new_context(locale="en-GB", extra_http_headers={"Accept-Language": "en-GB,en;q=0.9"})
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    try:
+        page.goto(f"{site}/areas/GM1641/")
+        assert page.locator("html").get_attribute("lang") == "nl"  # the browser's language is no choice
+        assert page.locator("h1").inner_text().strip() == "Gemeente Maasgouw"
+        switch = page.get_by_role("button", name="English")
+        assert switch.get_attribute("lang") == "en"  # read out in English by a screen reader
+        switch.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.locator("html").get_attribute("lang") == "en"
+        assert page.locator("h1").inner_text().strip() == "Municipality Maasgouw"
+        page.goto(f"{site}/")  # the choice holds on the next page
+        assert page.locator("html").get_attribute("lang") == "en"
+        back = page.get_by_role("button", name="Nederlands")
+        back.focus()
+        with page.expect_navigation():
+            page.keyboard.press("Space")
+        assert page.locator("html").get_attribute("lang") == "nl"
+        axe_check(page)
+    finally:
+        context.close()
+
+
 def test_screenshots_of_the_main_pages(page: Any, site: str, tmp_path: Any) -> None:
     """Full-page screenshots. Written to docs/screenshots/ only with IVP_SCREENSHOTS=1,
     so that normal runs leave the tree clean; otherwise to a temporary directory."""

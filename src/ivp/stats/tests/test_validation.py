@@ -134,7 +134,8 @@ def test_a_load_whose_process_was_killed_is_marked_failed_on_the_next_status(
     assert run.status == RunStatus.FAILED and run.finished_at is not None
     assert f"pid {run.pid}" in run.message and "write store" in run.message and "killed" in run.message
     assert "Abandoned" in out and "politie_47013" in out
-    body = client.get(f"/data/runs/{run.pk}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies["django_language"] = "en"  # English only when chosen (the language switch)
+    body = client.get(f"/data/runs/{run.pk}/").content.decode()
     assert "Abandoned" in body and "Running" not in body
     assert not IngestRun.objects.filter(status=RunStatus.RUNNING).exists()
 
