@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ivp.areas.constants import AreaKind
 from ivp.areas.selectors import region_list
@@ -17,19 +19,37 @@ from .access import AnyUser, require_manage_members
 from .constants import OrganisationKind, Role
 from .models import Membership, Organisation, User
 
+DEMO_ORGANISATION = "Gemeente Maasgouw"
+DEMO_NETWORK = "Veiligheidsnetwerk Limburg (demo)"
+
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """A local demo account: its roles by organisation name, and a note on whom it stands for."""
+
     username: str
     password: str
-    description: str
+    roles: tuple[tuple[str, Role], ...]
+    note: str | Promise = ""
+
+    @property
+    def description(self) -> str:
+        """In the active language, the roles named by the model's labels: "redacteur van
+        Gemeente Maasgouw, netwerkcoördinator van Veiligheidsnetwerk Limburg (demo)"."""
+        parts = [
+            _("%(role)s of %(organisation)s")
+            % {"role": str(role.label).lower(), "organisation": organisation}
+            for organisation, role in self.roles
+        ]
+        text = ", ".join(parts)
+        return f"{text} ({self.note})" if self.note else text
 
 
-DEMO_ORGANISATION = "Gemeente Maasgouw"
-DEMO_NETWORK = "Veiligheidsnetwerk Limburg (demo)"
 DEMO_ACCOUNTS = [
-    DemoAccount("demo", "demo", "editor of Gemeente Maasgouw, network coordinator of the demo network"),
-    DemoAccount("raadslid", "demo", "viewer of Gemeente Maasgouw (e.g. a council member)"),
+    DemoAccount("demo", "demo", ((DEMO_ORGANISATION, Role.EDITOR), (DEMO_NETWORK, Role.NETWORK_COORDINATOR))),
+    DemoAccount(
+        "raadslid", "demo", ((DEMO_ORGANISATION, Role.VIEWER),), note=gettext_lazy("e.g. a council member")
+    ),
 ]
 
 
@@ -101,15 +121,12 @@ def demo_accounts_create() -> list[DemoAccount]:
             "area": area_get(code_or_name="RE10"),
         },
     )
-    roles = {
-        "demo": [(municipality, Role.EDITOR), (network, Role.NETWORK_COORDINATOR)],
-        "raadslid": [(municipality, Role.VIEWER)],
-    }
+    organisations = {organisation.name: organisation for organisation in (municipality, network)}
     for account in DEMO_ACCOUNTS:
         user, created = User.objects.get_or_create(username=account.username)
         if created:
             user.set_password(account.password)
             user.save()
-        for organisation, role in roles[account.username]:
-            membership_set_unchecked(user=user, organisation=organisation, role=role)
+        for name, role in account.roles:
+            membership_set_unchecked(user=user, organisation=organisations[name], role=role)
     return DEMO_ACCOUNTS
