@@ -182,3 +182,29 @@ def test_a_bad_link_names_the_wrong_fields_and_never_fails(
     assert "GM9999" in errors and "20x1" in errors
     assert "Gebieden" in errors and "Van" in errors
     axe_check(page)
+
+
+def test_a_viewer_saves_and_renames_a_view_of_their_own_with_the_keyboard(
+    page: Any, explorer_site: str, login: Any, axe_check: Any
+) -> None:
+    login(page, explorer_site, "raadslid")  # a read-only viewer: a saved view is a personal bookmark
+    page.goto(f"{explorer_site}/explorer/?{CANONICAL}")
+    page.locator("#saved-view-name").focus()
+    page.keyboard.type("Inbraak Limburg")
+    _new_page_after(page, lambda: page.keyboard.press("Enter"))
+    assert page.url.endswith(f"/explorer/?{CANONICAL}")
+    assert "Inbraak Limburg" in page.locator("#saved-views").inner_text()
+    axe_check(page)
+
+    summary = page.locator("#saved-views summary").first
+    summary.focus()
+    page.keyboard.press("Enter")  # opens the rename disclosure
+    box = page.get_by_label("Nieuwe naam voor de weergave Inbraak Limburg")
+    box.focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Woninginbraak Limburg")
+    axe_check(page)
+    _new_page_after(page, lambda: page.keyboard.press("Enter"))
+    assert page.locator("#saved-views a").all_inner_texts() == ["Woninginbraak Limburg"]
+    assert "heet nu" in page.locator("main [role=status]").inner_text()
+    axe_check(page)

@@ -2,7 +2,8 @@
 
 Services check each change against the organisation it belongs to (see access.py); this
 middleware refuses every unsafe request (POST, PUT, PATCH, DELETE) from read-only users before
-any view runs, except signing out and choosing the interface language.
+any view runs, except signing out and choosing the interface language, and the few URLs that
+change nothing of an organisation's data (`PERSONAL_FOR_VIEWERS`, listed one by one).
 """
 
 from __future__ import annotations
@@ -18,7 +19,13 @@ from ivp.core.errors import AccessDenied
 from .access import can_change_anything
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
-ALLOWED_FOR_VIEWERS = frozenset({"accounts:logout", "accounts:login", "set_language"})
+# Not an organisation's data, so not a change in the sense of the roles: a user's own saved
+# explorer views (personal bookmarks; the views find only the user's own, the services check the
+# owner again).
+PERSONAL_FOR_VIEWERS = frozenset({
+    "explorer:saved-view-create", "explorer:saved-view-rename", "explorer:saved-view-delete",
+})  # fmt: skip
+ALLOWED_FOR_VIEWERS = frozenset({"accounts:logout", "accounts:login", "set_language"}) | PERSONAL_FOR_VIEWERS
 
 
 class ReadOnlyViewerMiddleware:

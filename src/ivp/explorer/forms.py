@@ -20,7 +20,15 @@ from ivp.stats.constants import Classification
 from ivp.stats.periods import Grain, PeriodError, enumerate_periods, parse_bound
 from ivp.stats.selectors import crime_types_get
 
-from .constants import MAX_AREAS, MAX_CRIME_TYPES, MAX_ROWS, YEAR_ON_YEAR, ChartKind, Measure
+from .constants import (
+    MAX_AREAS,
+    MAX_CRIME_TYPES,
+    MAX_ROWS,
+    SAVED_VIEW_NAME_MAX,
+    YEAR_ON_YEAR,
+    ChartKind,
+    Measure,
+)
 from .selection import Selection
 
 _SPLIT = re.compile(r"[,;\n]+")
@@ -180,3 +188,7 @@ def _grain_name(grain: str) -> str:
 class SavedViewForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("Name of the view"), max_length=100)
     query = forms.CharField(widget=forms.HiddenInput, max_length=4000)
+
+
+class SavedViewRenameForm(forms.Form):
+    name = forms.CharField(label=gettext_lazy("Name of the view"), max_length=SAVED_VIEW_NAME_MAX)

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ivp.accounts.access import can_change_anything
 from ivp.core.errors import IvpError, ValidationFailed
 
 from . import selectors, services
@@ -26,7 +25,14 @@ from .constants import (
     Measure,
 )
 from .downloads import result_csv, result_xlsx
-from .forms import CLASSIFICATIONS, GRAIN_CHOICES, ExplorerForm, SavedViewForm, split_texts
+from .forms import (
+    CLASSIFICATIONS,
+    GRAIN_CHOICES,
+    ExplorerForm,
+    SavedViewForm,
+    SavedViewRenameForm,
+    split_texts,
+)
 
 
 def _page_url(request: HttpRequest, query: str) -> str:
@@ -65,7 +71,6 @@ def _context(request: HttpRequest, form: ExplorerForm) -> dict[str, Any]:
             "rows": MAX_ROWS,
             "series": MAX_CHART_SERIES,
         },
-        "can_save": can_change_anything(user=request.user),
         "saved_views": selectors.saved_view_list(user=request.user),
         "boundaries_year": BOUNDARIES_YEAR,
     }
@@ -148,6 +153,21 @@ def boundaries(request: HttpRequest) -> FileResponse:
     return response
 
 
+# Saved views are personal bookmarks: any signed-in user (viewers too) saves, renames and deletes
+# their own, never anyone else's (ReadOnlyViewerMiddleware lets these three URLs through).
+
+
+def _messages_of(request: HttpRequest, problems: Any) -> None:
+    for problem in problems:
+        messages.error(request, str(problem))
+
+
+def _back(request: HttpRequest) -> str:
+    """Back to the explorer page the form was on (never elsewhere)."""
+    back = request.POST.get("next", "")
+    return back if back.startswith(reverse("explorer:explorer")) else reverse("explorer:explorer")
+
+
 @login_required
 @require_POST
 def saved_view_create_view(request: HttpRequest) -> HttpResponse:
@@ -155,20 +175,39 @@ def saved_view_create_view(request: HttpRequest) -> HttpResponse:
     query = request.POST.get("query", "")
     back = f"{reverse('explorer:explorer')}?{query}" if query else reverse("explorer:explorer")
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, str(error))
+        _messages_of(request, [e for errors in form.errors.values() for e in errors])
         return redirect(back)
     try:
         view = services.saved_view_create(
             actor=request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
         )
     except ValidationFailed as exc:
-        for problem in exc.problems:
-            messages.error(request, problem)
+        _messages_of(request, exc.problems)
         return redirect(back)
     messages.success(request, _("The view '%(name)s' was saved.") % {"name": view.name})
     return redirect(f"{reverse('explorer:explorer')}?{view.query}")
+
+
+@login_required
+@require_POST
+def saved_view_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    view = selectors.saved_view_get(user=request.user, pk=pk)
+    if view is None:
+        raise Http404("saved view")
+    form = SavedViewRenameForm(request.POST)
+    if not form.is_valid():
+        _messages_of(request, [e for errors in form.errors.values() for e in errors])
+        return redirect(_back(request))
+    old_name = view.name
+    try:
+        services.saved_view_rename(actor=request.user, saved_view=view, name=form.cleaned_data["name"])
+    except ValidationFailed as exc:
+        _messages_of(request, exc.problems)
+        return redirect(_back(request))
+    messages.success(
+        request, _("The view '%(old)s' is now called '%(name)s'.") % {"old": old_name, "name": view.name}
+    )
+    return redirect(_back(request))
 
 
 @login_required
@@ -179,7 +218,4 @@ def saved_view_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("saved view")
     services.saved_view_delete(actor=request.user, saved_view=view)
     messages.success(request, _("The view '%(name)s' was deleted.") % {"name": view.name})
-    back = request.POST.get("next", "")
-    if not back.startswith(reverse("explorer:explorer")):
-        back = reverse("explorer:explorer")
-    return redirect(back)
+    return redirect(_back(request))

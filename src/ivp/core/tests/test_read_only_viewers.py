@@ -107,3 +107,11 @@ def test_a_viewer_may_still_log_out_and_switch_language(viewer: User) -> None:
     client.force_login(viewer)
     assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
     assert client.post("/accounts/logout/").status_code == 302
+
+
+def test_the_exceptions_for_viewers_are_few_and_named_one_by_one() -> None:
+    """Each exception is a decision (see docs/security.md): a new one changes this test."""
+    assert set(ALLOWED_FOR_VIEWERS) == {
+        "accounts:login", "accounts:logout", "set_language",
+        "explorer:saved-view-create", "explorer:saved-view-rename", "explorer:saved-view-delete",
+    }  # fmt: skip

@@ -9,7 +9,7 @@ from ivp.accounts.constants import Role
 from ivp.accounts.models import Membership, Organisation, User
 from ivp.core.errors import AccessDenied, ValidationFailed
 from ivp.explorer.models import SavedView
-from ivp.explorer.services import saved_view_create, saved_view_delete
+from ivp.explorer.services import saved_view_create, saved_view_delete, saved_view_rename
 from ivp.stats.store import StatsStore
 
 pytestmark = pytest.mark.django_db
@@ -106,12 +106,75 @@ def test_nobody_sees_or_deletes_someone_elses_view(client: Client, demo_store: S
     assert SavedView.objects.filter(pk=saved.pk).exists()
 
 
-def test_a_viewer_sees_no_save_form_and_cannot_post_one(client: Client, demo_store: StatsStore) -> None:
-    client.force_login(_user("viewer", Role.VIEWER))
+def test_a_viewer_saves_renames_and_deletes_a_view_of_their_own(
+    client: Client, demo_store: StatsStore
+) -> None:
+    """A saved view is a personal bookmark, not municipal data: read-only users keep their own."""
+    viewer = _user("viewer", Role.VIEWER)
+    client.force_login(viewer)
     html = client.get(f"/explorer/?{VIEW}").content.decode()
-    assert 'id="saved-view-name"' not in html and 'id="read-only-note"' in html
-    assert client.post("/explorer/views/", {"name": "x", "query": VIEW}).status_code == 403
+    assert 'id="saved-view-name"' in html and 'id="read-only-note"' not in html
+    response = client.post("/explorer/views/", {"name": "Inbraak Limburg", "query": VIEW})
+    assert response.status_code == 302 and response["Location"] == f"/explorer/?{VIEW}"
+    saved = SavedView.objects.get(owner=viewer)
+    html = client.get(f"/explorer/?{VIEW}").content.decode()
+    assert f'id="saved-view-rename-{saved.pk}"' in html and "Inbraak Limburg" in html
+
+    back = f"/explorer/?{VIEW}"
+    response = client.post(
+        f"/explorer/views/{saved.pk}/rename/", {"name": " Woninginbraak  2021-2023 ", "next": back}
+    )
+    assert response.status_code == 302 and response["Location"] == back
+    saved.refresh_from_db()
+    assert saved.name == "Woninginbraak 2021-2023" and saved.query == VIEW
+    assert "heet nu" in client.get(back).content.decode()  # the message says so, in Dutch
+
+    response = client.post(f"/explorer/views/{saved.pk}/delete/", {"next": back})
+    assert response.status_code == 302 and not SavedView.objects.exists()
+
+
+def test_nobody_renames_someone_elses_view_not_even_a_superuser(
+    client: Client, demo_store: StatsStore
+) -> None:
+    owner = _user("owner", Role.VIEWER)
+    saved = saved_view_create(actor=owner, name="Mine", query=VIEW)
+    for other in (_user("other", Role.VIEWER), _user("coordinator", Role.ADMINISTRATOR)):
+        client.force_login(other)
+        assert client.post(f"/explorer/views/{saved.pk}/rename/", {"name": "Stolen"}).status_code == 404
+        assert client.post(f"/explorer/views/{saved.pk}/delete/").status_code == 404
+        with pytest.raises(AccessDenied):
+            saved_view_rename(actor=other, saved_view=saved, name="Stolen")
+    client.force_login(User.objects.create_superuser(username="root", password="pw"))
+    assert client.post(f"/explorer/views/{saved.pk}/rename/", {"name": "Stolen"}).status_code == 404
+    saved.refresh_from_db()
+    assert saved.name == "Mine"
+
+
+def test_an_anonymous_visitor_saves_nothing(client: Client, demo_store: StatsStore) -> None:
+    response = client.post("/explorer/views/", {"name": "x", "query": VIEW})
+    assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
     assert not SavedView.objects.exists()
+
+
+def test_renaming_refuses_an_empty_or_taken_name_and_keeps_the_old_one(
+    client: Client, demo_store: StatsStore
+) -> None:
+    user = _user("viewer", Role.VIEWER)
+    first = saved_view_create(actor=user, name="Een", query=VIEW)
+    saved_view_create(actor=user, name="Twee", query=VIEW)
+    with pytest.raises(ValidationFailed) as caught:
+        saved_view_rename(actor=user, saved_view=first, name="  Twee ")
+    assert "Twee" in caught.value.problems[0]
+    with pytest.raises(ValidationFailed):
+        saved_view_rename(actor=user, saved_view=first, name="   ")
+    assert saved_view_rename(actor=user, saved_view=first, name="Een").name == "Een"  # its own name
+    client.force_login(user)
+    response = client.post(
+        f"/explorer/views/{first.pk}/rename/", {"name": "Twee", "next": "https://elsewhere.example/"}
+    )
+    assert response["Location"] == "/explorer/"
+    first.refresh_from_db()
+    assert first.name == "Een"
 
 
 def test_saving_refuses_an_empty_or_duplicate_name_with_reasons(demo_store: StatsStore) -> None:

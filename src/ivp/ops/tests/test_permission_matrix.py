@@ -10,7 +10,9 @@ For each request the matrix asserts:
 - an unsafe method (POST, PUT, PATCH, DELETE) changes nothing in the database for a user who
   may not change that organisation's data (anonymous users, viewers, changing roles on the
   other organisation's objects, everyone but superusers in the admin): a fingerprint of row
-  counts, latest timestamps and version sums is compared before and after;
+  counts, latest timestamps and version sums is compared before and after. The one exception
+  that viewers get: a saved explorer view is a personal bookmark, so every signed-in user may
+  save one, and only its owner (nobody else, not even a superuser) renames or deletes it;
 - the other organisation's draft plan, its user's saved view, and (for outsiders) the own
   draft plan never appear in a response body (unique marker strings), and a plan URL of the
   other organisation's draft never answers 200 to anyone but a superuser.
@@ -254,6 +256,7 @@ def _pk(world: World, variant: str, route: Route) -> str:
         "api:plan-detail": lambda: world.plans[variant].pk,
         "stats:run-detail": lambda: world.run_id,
         "explorer:saved-view-delete": lambda: world.saved_views[variant],
+        "explorer:saved-view-rename": lambda: world.saved_views[variant],
         "api:network-detail": lambda: world.network_ids["network_id"][variant],
         "api:network-funding": lambda: world.network_ids["network_id"][variant],
         "api:round-detail": lambda: world.network_ids["round_id"][variant],
@@ -409,7 +412,19 @@ MEMBER_INPUT_ROUTES = {
 }  # fmt: skip
 
 
+# A saved explorer view is a personal bookmark, not an organisation's data: every signed-in user,
+# viewers too, may save one of their own, and rename or delete only their own (the "own" saved
+# view is the editor's, the "other" one another organisation's editor's).
+SAVED_VIEW_CREATE = "explorer:saved-view-create"
+OWN_SAVED_VIEW_ROUTES = {"explorer:saved-view-rename", "explorer:saved-view-delete"}
+SAVED_VIEW_OWNER = "editor"
+
+
 def may_change(role: str, variant: str, route: Route) -> bool:
+    if route.name == SAVED_VIEW_CREATE:
+        return role != "anonymous"
+    if route.name in OWN_SAVED_VIEW_ROUTES:
+        return role == SAVED_VIEW_OWNER and variant == "own"
     if role == "superuser":
         return True
     if role in {"anonymous", "viewer"} or route.name.startswith("admin:"):
