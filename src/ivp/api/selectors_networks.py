@@ -7,9 +7,9 @@ are plain dicts shaped as the serializers in `serializers_networks.py` describe 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext as _
 
 from ivp.accounts.access import AnyUser
@@ -30,7 +30,7 @@ def network_get_visible(*, user: AnyUser, pk: int) -> Network:
         network_list_visible(user=user)
         .prefetch_related(
             "members__area", "partners__organisation", "steering_group__portfolio", "expert_teams__theme",
-            "expert_teams__members", "working_group", "milestones", "rounds",
+            "expert_teams__members", "working_group", "milestones", "calendar", "rounds",
         )
         .filter(pk=pk)
         .first()
@@ -48,6 +48,24 @@ def round_get_visible(*, user: AnyUser, pk: int) -> PriorityRound:
     )
     if found is None:
         raise NotFoundError(_("No priority-setting round %(id)s, or you may not see it.") % {"id": pk})
+    return found
+
+
+M = TypeVar("M", bound=Model)
+
+
+def network_item_get_visible(*, user: AnyUser, model: type[M], pk: int, via: str = "network") -> M:
+    """An item of a network the user may see (a steering group member, milestone, budget line,
+    input, …): `via` is the path from the item to its network. Else "not found", as above."""
+    found = (
+        model._default_manager.select_related(f"{via}__organisation")
+        .filter(pk=pk, **{f"{via}__in": networks_visible_to(user=user)})
+        .first()
+    )
+    if found is None:
+        raise NotFoundError(
+            _("No %(kind)s %(id)s, or you may not see it.") % {"kind": model._meta.verbose_name, "id": pk}
+        )
     return found
 
 
@@ -88,6 +106,9 @@ def round_detail(*, round: PriorityRound) -> dict[str, Any]:
             }
             for c in view.concepts
         ],
+        "scores": sorted(view.scores, key=lambda s: (s.scorer_id, s.theme.position, s.criterion.position)),
+        "district_meetings": list(round.district_meetings.all()),
+        "adjustments": list(round.adjustments.select_related("concept__theme")),
     }  # fmt: skip
 
 
@@ -121,11 +142,13 @@ def funding_detail(*, network: Network) -> dict[str, Any]:
                 overview.years, overview.contributions, overview.planned, overview.balance, strict=True
             )
         ],
-        "budget": [{"name": row.name, "amounts_eur": row.amounts, "total_eur": row.total_eur}
-                   for row in overview.budget],
+        "budget": [
+            {"id": row.line_id, "name": row.name, "amounts_eur": row.amounts, "total_eur": row.total_eur}
+            for row in overview.budget
+        ],
         "in_kind": [
-            {"partner": c.partner.organisation.name, "fte": c.fte, "facilities": c.facilities,
-             "description": c.description}
+            {"partner": c.partner.organisation.name, "partner_id": c.partner_id, "fte": c.fte,
+             "facilities": c.facilities, "description": c.description}
             for c in overview.in_kind
         ],
         "scenarios": [

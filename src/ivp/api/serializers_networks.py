@@ -1,5 +1,6 @@
 """Serializers of the networks API (networks, priority-setting rounds, inputs, funding): they
-shape the replies of `selectors_networks.py` and parse the one write, a member's input."""
+shape the replies of `selectors_networks.py` and parse a member's input. The bodies of the other
+writes are in `serializers_network_writes.py`."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from ivp.networks.constants import InputSource, MilestoneStatus, Position, RoundStatus, TeamStatus
+from ivp.networks.constants import InputSource, MilestoneStatus, Position, Recurrence, RoundStatus, TeamStatus
 from ivp.networks.models import Network, PriorityInput, PriorityRound, RoundCriterion
 
 from .serializers_base import ModelSerializer
@@ -48,11 +49,13 @@ class NetworkMemberSerializer(serializers.Serializer[Any]):
 
 
 class NetworkPartnerSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="Names the partner in a partner's input or in-kind contribution.")
     organisation = serializers.CharField(source="organisation.name")
     role = serializers.CharField()
 
 
 class SteeringMemberSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField(help_text="Names the scorer in a round's scores.")
     name = serializers.CharField()
     office = serializers.CharField()
     district = serializers.CharField()
@@ -62,25 +65,49 @@ class SteeringMemberSerializer(serializers.Serializer[Any]):
     )
 
 
+class ExpertTeamMemberSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    organisation = serializers.CharField(source="organisation_name")
+    role = serializers.CharField()
+
+
 class ExpertTeamSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
     name = serializers.CharField()
     theme = serializers.CharField(source="theme.code", help_text="Catalogue theme code.")
     status = serializers.ChoiceField(choices=TeamStatus.choices)
     started_on = serializers.DateField()
     dissolved_on = serializers.DateField(allow_null=True)
     member_count = serializers.IntegerField(source="members.count")
+    task = serializers.CharField()
+    final_report = serializers.CharField(help_text="Left when the team was dissolved.")
+    members = ExpertTeamMemberSerializer(many=True)
 
 
 class WorkingGroupMemberSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
     name = serializers.CharField()
     organisation = serializers.CharField(source="organisation_name")
     role = serializers.CharField()
 
 
 class MilestoneSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
     title = serializers.CharField()
     due_on = serializers.DateField()
     status = serializers.ChoiceField(choices=MilestoneStatus.choices)
+    notes = serializers.CharField()
+
+
+class CalendarActivitySerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    uid = serializers.UUIDField(help_text="The UID of its event in the iCalendar export.")
+    title = serializers.CharField()
+    starts_on = serializers.DateField(help_text="The first date.")
+    recurrence = serializers.ChoiceField(choices=Recurrence.choices)
+    description = serializers.CharField()
+    location = serializers.CharField()
 
 
 class GovernanceSerializer(serializers.Serializer[Any]):
@@ -90,6 +117,9 @@ class GovernanceSerializer(serializers.Serializer[Any]):
     expert_teams = ExpertTeamSerializer(many=True)
     working_group = WorkingGroupMemberSerializer(many=True)
     milestones = MilestoneSerializer(many=True)
+    calendar = CalendarActivitySerializer(
+        many=True, help_text="The recurring activities of the year calendar."
+    )
 
 
 class RoundSummarySerializer(ModelSerializer[PriorityRound]):
@@ -102,7 +132,7 @@ class NetworkDetailSerializer(NetworkSerializer):
     members = NetworkMemberSerializer(many=True, help_text="Member municipalities by district and name.")
     partners = NetworkPartnerSerializer(many=True)
     governance = GovernanceSerializer(
-        source="*", help_text="Steering group, expert teams, working group, milestones."
+        source="*", help_text="Steering group, expert teams, working group, milestones, year calendar."
     )
     rounds = RoundSummarySerializer(many=True, help_text="Priority-setting rounds, newest first.")
 
@@ -165,6 +195,28 @@ class PrioritySerializer(serializers.Serializer[Any]):
     positions = PositionSerializer(many=True, help_text="The district meetings' positions.")
 
 
+class ScoreSerializer(serializers.Serializer[Any]):
+    scorer = serializers.IntegerField(source="scorer_id", help_text="Steering group member (id).")
+    scorer_name = serializers.CharField(source="scorer.name")
+    theme = serializers.CharField(source="theme.code")
+    criterion = serializers.CharField(source="criterion.code")
+    score = serializers.IntegerField()
+
+
+class DistrictMeetingSerializer(serializers.Serializer[Any]):
+    district = serializers.CharField()
+    held_on = serializers.DateField(allow_null=True)
+
+
+class AdjustmentSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
+    priority = serializers.CharField(
+        source="concept.theme.code", allow_null=True, default=None, help_text="Theme code of the priority."
+    )
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
 class RoundDetailSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField(source="round.id")
     network = serializers.IntegerField(source="round.network_id")
@@ -178,6 +230,11 @@ class RoundDetailSerializer(serializers.Serializer[Any]):
     criteria = CriterionSerializer(many=True)
     candidates = CandidateSerializer(many=True, help_text="Every theme with an input, ranked.")
     priorities = PrioritySerializer(many=True, help_text="The selected (concept, then final) priorities.")
+    scores = ScoreSerializer(many=True, help_text="Every score of every steering group member.")
+    district_meetings = DistrictMeetingSerializer(
+        many=True, help_text="Consulted since the consultation started."
+    )
+    adjustments = AdjustmentSerializer(many=True, help_text="The steering group's adjustments, oldest first.")
 
 
 class PriorityInputSerializer(ModelSerializer[PriorityInput]):
@@ -243,6 +300,7 @@ class FundingYearSerializer(serializers.Serializer[Any]):
 
 
 class BudgetLineSerializer(serializers.Serializer[Any]):
+    id = serializers.IntegerField()
     name = serializers.CharField()
     amounts_eur = serializers.ListField(child=_eur(), help_text="Planned per year of the period.")
     total_eur = _eur()
@@ -250,6 +308,7 @@ class BudgetLineSerializer(serializers.Serializer[Any]):
 
 class InKindSerializer(serializers.Serializer[Any]):
     partner = serializers.CharField()
+    partner_id = serializers.IntegerField(help_text="The partner's id (as in the network's `partners`).")
     fte = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=False)
     facilities = serializers.CharField()
     description = serializers.CharField()

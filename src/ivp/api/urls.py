@@ -2,6 +2,9 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import views, views_networks
+from . import views_funding as funding
+from . import views_governance as governance
+from . import views_rounds as rounds
 
 app_name = "api"
 urlpatterns = [
@@ -24,6 +27,87 @@ urlpatterns = [
     path("v1/networks/<int:pk>/funding", views_networks.NetworkFunding.as_view(), name="network-funding"),
     path("v1/rounds/<int:pk>", views_networks.RoundDetail.as_view(), name="round-detail"),
     path("v1/rounds/<int:pk>/inputs", views_networks.RoundInputList.as_view(), name="round-input-list"),
+    # Networks: the round's decisions, governance and funding (writes of the coordinators).
+    path("v1/networks/<int:pk>/rounds", rounds.NetworkRoundList.as_view(), name="network-round-list"),
+    path("v1/rounds/<int:pk>/criteria", rounds.RoundCriteria.as_view(), name="round-criteria"),
+    path("v1/rounds/<int:pk>/scores", rounds.RoundScores.as_view(), name="round-scores"),
+    path("v1/rounds/<int:pk>/selection", rounds.RoundSelection.as_view(), name="round-selection"),
+    path("v1/rounds/<int:pk>/positions", rounds.RoundPositions.as_view(), name="round-positions"),
+    path("v1/rounds/<int:pk>/adjustments", rounds.RoundAdjustments.as_view(), name="round-adjustments"),
+    path("v1/rounds/<int:pk>/strategy", rounds.RoundStrategy.as_view(), name="round-strategy"),
+    path("v1/rounds/<int:pk>/status", rounds.RoundStatusChange.as_view(), name="round-status"),
+    path(
+        "v1/rounds/<int:pk>/partner-inputs",
+        rounds.RoundPartnerInputList.as_view(),
+        name="round-partner-inputs",
+    ),
+    path("v1/inputs/<int:pk>", rounds.RoundInputDetail.as_view(), name="round-input-detail"),
+    path(
+        "v1/networks/<int:pk>/steering-members",
+        governance.SteeringMemberList.as_view(),
+        name="network-steering-members",
+    ),
+    path(
+        "v1/steering-members/<int:pk>",
+        governance.SteeringMemberDetail.as_view(),
+        name="network-steering-member",
+    ),
+    path(
+        "v1/networks/<int:pk>/expert-teams", governance.ExpertTeamList.as_view(), name="network-expert-teams"
+    ),
+    path(
+        "v1/expert-teams/<int:pk>/members",
+        governance.ExpertTeamMemberList.as_view(),
+        name="network-expert-team-members",
+    ),
+    path(
+        "v1/expert-teams/<int:pk>/dissolution",
+        governance.ExpertTeamDissolution.as_view(),
+        name="network-expert-team-dissolution",
+    ),
+    path(
+        "v1/expert-team-members/<int:pk>",
+        governance.ExpertTeamMemberDetail.as_view(),
+        name="network-expert-team-member",
+    ),
+    path(
+        "v1/networks/<int:pk>/working-group",
+        governance.WorkingGroupMemberList.as_view(),
+        name="network-working-group",
+    ),
+    path(
+        "v1/working-group-members/<int:pk>",
+        governance.WorkingGroupMemberDetail.as_view(),
+        name="network-working-group-member",
+    ),
+    path("v1/networks/<int:pk>/milestones", governance.MilestoneList.as_view(), name="network-milestones"),
+    path("v1/milestones/<int:pk>", governance.MilestoneDetail.as_view(), name="network-milestone"),
+    path(
+        "v1/networks/<int:pk>/calendar-activities",
+        governance.CalendarActivityList.as_view(),
+        name="network-calendar-activities",
+    ),
+    path(
+        "v1/calendar-activities/<int:pk>",
+        governance.CalendarActivityDetail.as_view(),
+        name="network-calendar-activity",
+    ),
+    path(
+        "v1/networks/<int:pk>/funding/scheme",
+        funding.FundingSchemeDetail.as_view(),
+        name="network-funding-scheme",
+    ),
+    path(
+        "v1/networks/<int:pk>/funding/budget-lines",
+        funding.BudgetLineList.as_view(),
+        name="network-budget-lines",
+    ),
+    path("v1/budget-lines/<int:pk>", funding.BudgetLineDetail.as_view(), name="network-budget-line"),
+    path(
+        "v1/networks/<int:pk>/funding/in-kind", funding.InKindContributions.as_view(), name="network-in-kind"
+    ),
+    path("v1/networks/<int:pk>/funding/scenarios", funding.ScenarioList.as_view(), name="network-scenarios"),
+    path("v1/scenarios/<int:pk>", funding.ScenarioDetail.as_view(), name="network-scenario"),
     path(
         "v1/schema",
         SpectacularAPIView.as_view(authentication_classes=[], permission_classes=[]),
