@@ -63,8 +63,15 @@ def _as_export(text: str, numeric: bool) -> str:
     return text
 
 
-def _csv_rows(text: str) -> tuple[list[str], list[list[str]], list[str]]:
-    rows = list(csv.reader(io.StringIO(text)))
+def _as_excel_nl(text: str, numeric: bool) -> str:
+    """A cell as the page shows it in the Dutch Excel CSV's form: no thousands separator."""
+    if numeric and re.fullmatch(r"-?[\d.]+(,\d+)?", text):
+        return text.replace(".", "")
+    return text
+
+
+def _csv_rows(text: str, delimiter: str = ",") -> tuple[list[str], list[list[str]], list[str]]:
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     end = rows.index([])
     return rows[0], rows[1:end], [r[0] for r in rows[end + 1 :]]
 
@@ -147,15 +154,25 @@ def test_a_view_composed_by_keyboard_downloads_what_is_shown_and_reopens_from_it
 
     numeric = _numeric_columns(page)
     shown = [[_as_export(text, num) for text, num in zip(row, numeric, strict=True)] for row in rows]
+    shown_nl = [[_as_excel_nl(text, num) for text, num in zip(row, numeric, strict=True)] for row in rows]
 
+    # The Dutch interface's CSV is Dutch Excel's (";" and decimal commas); the plain one is offered.
     with page.expect_download() as info:
         page.locator("#download-csv").click()
     csv_path = tmp_path / "view.csv"
     info.value.save_as(csv_path)
-    csv_header, csv_body, csv_about = _csv_rows(csv_path.read_text(encoding="utf-8"))
-    assert csv_header == header and csv_body == shown
+    assert csv_path.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark
+    csv_header, csv_body, csv_about = _csv_rows(csv_path.read_text(encoding="utf-8-sig"), delimiter=";")
+    assert csv_header == header and csv_body == shown_nl
     assert any("demonstratiegegevens" in line.lower() for line in csv_about)
     assert any(CANONICAL in line for line in csv_about)
+
+    with page.expect_download() as info:
+        page.locator("#download-csv-plain").click()
+    plain_path = tmp_path / "view-plain.csv"
+    info.value.save_as(plain_path)
+    plain_header, plain_body, _about = _csv_rows(plain_path.read_text(encoding="utf-8"))
+    assert plain_header == header and plain_body == shown
 
     with page.expect_download() as info:
         page.locator("#download-xlsx").click()

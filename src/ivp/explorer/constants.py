@@ -19,6 +19,14 @@ class ChartKind(models.TextChoices):
     BAR = "bar", _("Bar chart")
 
 
+class CsvDialect(models.TextChoices):
+    """The CSV download's variant (`?dialect=`); without one, the interface language's: Dutch
+    Excel reads `;`-separated files with decimal commas, and misreads `1.30` with a comma."""
+
+    EXCEL_NL = "excel-nl", _("for Excel in Dutch: semicolons, decimal comma")
+    PLAIN = "plain", _("for programs: commas, decimal point")
+
+
 # Decimals shown (and downloaded) per measure.
 DECIMALS: dict[str, int] = {
     Measure.COUNT: 0,

@@ -2,8 +2,11 @@
 suppressed figures as "geheim" (never 0), the demonstration-data notice and the sources.
 
 CSV: the table (header and rows), then one empty line and the notes (`#` lines: what was
-chosen, the link that reopens the view, demonstration data, sources). XLSX: the table on the
-first sheet, the same notes on the second.
+chosen, the link that reopens the view, demonstration data, sources). Two variants
+(`CsvDialect`): `excel-nl` as Excel with Dutch settings reads and writes it (UTF-8 with a byte
+order mark, `;` between fields, a decimal comma, CRLF; the default of the Dutch interface) and
+`plain` for programs (UTF-8, `,` between fields, a decimal point, LF; the default in English).
+Neither groups thousands. XLSX: the table on the first sheet, the same notes on the second.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .selectors import ExplorerResult
+from .constants import CsvDialect
+from .selectors import Cell, ExplorerResult
+
+BOM = "\ufeff"  # lets Excel see that the file is UTF-8
 
 
 def about_lines(result: ExplorerResult, *, url: str) -> list[str]:
@@ -50,16 +57,29 @@ def about_lines(result: ExplorerResult, *, url: str) -> list[str]:
     return lines
 
 
-def result_csv(result: ExplorerResult, *, url: str) -> str:
+def csv_dialect_default() -> CsvDialect:
+    """The variant for the interface language: Dutch Excel's in Dutch, the plain one otherwise."""
+    return CsvDialect.EXCEL_NL if (translation.get_language() or "").startswith("nl") else CsvDialect.PLAIN
+
+
+def csv_text(cell: Cell, *, dialect: CsvDialect) -> str:
+    """A cell in the CSV: the number rounded as on the page with all its decimals, with the
+    dialect's decimal sign (`1.30` or `1,30`), no thousands separator; text as it is."""
+    text = cell.text()
+    return text.replace(".", ",") if dialect == CsvDialect.EXCEL_NL and cell.is_number else text
+
+
+def result_csv(result: ExplorerResult, *, url: str, dialect: CsvDialect = CsvDialect.PLAIN) -> str:
+    dutch = dialect == CsvDialect.EXCEL_NL
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, delimiter=";" if dutch else ",", lineterminator="\r\n" if dutch else "\n")
     writer.writerow([c.label for c in result.columns])
     for cells in result.table():
-        writer.writerow([cell.text() for cell in cells])
+        writer.writerow([csv_text(cell, dialect=dialect) for cell in cells])
     writer.writerow([])
     for line in about_lines(result, url=url):
         writer.writerow([f"# {line}"])
-    return buffer.getvalue()
+    return (BOM if dutch else "") + buffer.getvalue()
 
 
 def result_xlsx(result: ExplorerResult, *, url: str) -> bytes:

@@ -22,9 +22,10 @@ from .constants import (
     MAX_CRIME_TYPES,
     MAX_ROWS,
     ChartKind,
+    CsvDialect,
     Measure,
 )
-from .downloads import result_csv, result_xlsx
+from .downloads import csv_dialect_default, result_csv, result_xlsx
 from .forms import (
     CLASSIFICATIONS,
     GRAIN_CHOICES,
@@ -105,14 +106,43 @@ def explorer_view(request: HttpRequest) -> HttpResponse:
         "map": map_result,
         "map_spec": explorer_map_spec(map_result, boundaries_url=reverse("explorer:boundaries")),
         "save_form": SavedViewForm(initial={"query": query}),
+        "csv_links": _csv_links(query),
     }
     return render(request, "explorer/explorer.html", context)
+
+
+def _csv_dialect(request: HttpRequest) -> CsvDialect | None:
+    """`?dialect=` of a CSV download, or the interface language's; None when unknown."""
+    text = request.GET.get("dialect", "")
+    if not text:
+        return csv_dialect_default()
+    return CsvDialect(text) if text in CsvDialect.values else None
+
+
+def _csv_links(query: str) -> list[tuple[str, str, str]]:
+    """(id, URL, text) of the CSV downloads: the interface language's variant first."""
+    default = csv_dialect_default()
+    url = f"{reverse('explorer:csv')}?{query}"
+    links = [("download-csv", url, _("Download as CSV (%(variant)s)") % {"variant": default.label})]
+    for dialect in CsvDialect:
+        if dialect != default:
+            text = _("Download as CSV (%(variant)s)") % {"variant": dialect.label}
+            links.append((f"download-csv-{dialect.value}", f"{url}&dialect={dialect.value}", text))
+    return links
 
 
 def _download(request: HttpRequest, kind: str) -> HttpResponse:
     form = ExplorerForm(request.GET or None)
     if not form.is_bound or not form.is_valid() or form.selection is None:
         return render(request, "explorer/explorer.html", _context(request, form), status=400)
+    dialect = _csv_dialect(request) if kind == "csv" else None
+    if kind == "csv" and dialect is None:
+        problem = _("There is no CSV variant '%(dialect)s'; choose %(choices)s.") % {
+            "dialect": request.GET.get("dialect", ""),
+            "choices": ", ".join(CsvDialect.values),
+        }
+        context = _context(request, form) | {"errors": [("", "", problem)]}
+        return render(request, "explorer/explorer.html", context, status=400)
     query = form.selection.query_string()
     try:
         result = selectors.explorer_result(selection=form.selection)
@@ -121,8 +151,10 @@ def _download(request: HttpRequest, kind: str) -> HttpResponse:
         return render(request, "explorer/explorer.html", context, status=400)
     url = _page_url(request, query)
     name = f"ivp-verkenner-{dt.date.today():%Y%m%d}"
-    if kind == "csv":
-        response = HttpResponse(result_csv(result, url=url), content_type="text/csv; charset=utf-8")
+    if dialect is not None:
+        response = HttpResponse(
+            result_csv(result, url=url, dialect=dialect), content_type="text/csv; charset=utf-8"
+        )
     else:
         response = HttpResponse(
             result_xlsx(result, url=url),

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
-from ivp.explorer.constants import Measure
+from ivp.explorer.constants import CsvDialect, Measure
 from ivp.explorer.downloads import result_csv, result_xlsx
 from ivp.explorer.selectors import ExplorerResult, explorer_result
 from ivp.stats.store import StatsStore
@@ -52,3 +54,26 @@ def test_the_xlsx_holds_the_same_rows_with_numbers_as_numbers(result: ExplorerRe
     assert isinstance(values[1][6], int)
     notes = [r[0] for r in about.iter_rows(values_only=True)]
     assert any("Demonstratiegegevens" in str(line) for line in notes)
+
+
+def test_the_dutch_excel_csv_holds_the_shown_rows_with_semicolons_and_decimal_commas(
+    result: ExplorerResult,
+) -> None:
+    """What Excel with Dutch settings reads correctly: `;` between fields, `12,35`; the numbers
+    are those on the screen (`12,35`, `24.400`) without the thousands separator."""
+    text = result_csv(result, url=URL, dialect=CsvDialect.EXCEL_NL)
+    assert text.startswith("\ufeff") and "\r\n" in text
+    rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=";"))
+    end = rows.index([])
+    header, body = rows[0], rows[1:end]
+    assert header == [c.label for c in result.columns]
+    with translation.override("nl"):
+        shown = [[c.display().replace(".", "") if c.is_number else c.display() for c in cells]
+                 for cells in result.table()]  # fmt: skip
+    assert body == shown
+    plain = list(csv.reader(io.StringIO(result_csv(result, url=URL))))[1:end]
+    first = body[0]
+    assert re.fullmatch(r"\d+,\d{2}", first[5]) and first[5] == plain[0][5].replace(".", ",")
+    assert re.fullmatch(r"\d+", first[6]) and first[6] == plain[0][6]  # no thousands separator
+    assert [r[5] for r in body if r[2] == "1.4.1"] == ["geheim"] * 9
+    assert any(URL in "".join(r) for r in rows[end + 1 :])

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
+
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from ivp.accounts.constants import Role
@@ -76,6 +81,28 @@ def test_downloads_are_attachments_of_the_view(
     assert response.status_code == 200 and kind in response["Content-Type"]
     assert response["Content-Disposition"].startswith('attachment; filename="ivp-verkenner-')
     assert client.get(f"/explorer/download.{suffix}?area=GM9999").status_code == 400
+
+
+def test_the_csv_is_dutch_excel_in_the_dutch_interface_and_plain_on_request_or_in_english(
+    client: Client, demo_store: StatsStore
+) -> None:
+    dutch = client.get(f"/explorer/download.csv?{VIEW}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert dutch.startswith("\ufeffGebiedscode;Gebied;")
+    plain = client.get(f"/explorer/download.csv?{VIEW}&dialect=plain").content.decode()
+    assert plain.startswith("Gebiedscode,Gebied,")
+    dutch_row = next(itertools.islice(csv.reader(io.StringIO(dutch), delimiter=";"), 1, None))
+    plain_row = next(itertools.islice(csv.reader(io.StringIO(plain)), 1, None))
+    assert dutch_row[5] == plain_row[5].replace(".", ",") and "," in dutch_row[5]
+    html = client.get(f"/explorer/?{VIEW}").content.decode()
+    assert 'id="download-csv" href="/explorer/download.csv?area=' in html
+    assert 'id="download-csv-plain"' in html and "&amp;dialect=plain" in html
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # chose English: the plain CSV by default
+    assert client.get(f"/explorer/download.csv?{VIEW}").content.decode().startswith("Area code,Area,")
+    assert 'id="download-csv-excel-nl"' in client.get(f"/explorer/?{VIEW}").content.decode()
+    response = client.get(f"/explorer/download.csv?{VIEW}&dialect=excel-nl")
+    assert response.content.decode().startswith("\ufeffArea code;Area;")
+    assert client.get(f"/explorer/download.csv?{VIEW}&dialect=tsv").status_code == 400
 
 
 def test_the_boundaries_are_served_from_the_bundled_file(client: Client) -> None:
