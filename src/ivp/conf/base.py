@@ -230,6 +230,7 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "ivp.plans.constants.PlanStatus",
         "IndicatorSourceEnum": "ivp.plans.constants.IndicatorSource",
         "RoundStatusEnum": "ivp.networks.constants.RoundStatus",
+        "MilestoneStatusEnum": "ivp.networks.constants.MilestoneStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -182,22 +182,34 @@ def build_world() -> World:
 
 
 def _network_things(world: Any, marker: str, member: str, subscriber: tuple[str, str]) -> dict[str, int]:
-    """A draft round with the input of `member` (without a plan in ivp), a funding scheme with a
-    scenario, a subscriber (member code, address) and a sending, all carrying `marker`; returns
-    their ids by URL parameter name."""
+    """A draft round with the input of `member` (without a plan in ivp), governance (steering
+    group, expert team, working group, milestone, calendar), a funding scheme with a scenario, a
+    subscriber (member code, address) and a sending, all carrying `marker`; returns their ids by
+    URL parameter name (and by API item, for `_pk`)."""
     from ivp.bulletins.models import Delivery, Sending, Subscriber
     from ivp.funding.services import scenario_add, scheme_save
-    from ivp.networks.services_governance import steering_member_add
+    from ivp.networks import services_governance as governance
     from ivp.networks.services_rounds import input_add, round_create
 
     network, coordinator = world.network, world.coordinator
     Network.objects.filter(pk=network.pk).update(description=f"Beschrijving {marker}")
     round = round_create(actor=coordinator, network=network, title=f"Ronde {marker}")
-    input_add(actor=coordinator, round=round, area=area_get(code_or_name=member), theme=network.catalogue.first(),
-              remark=f"Toelichting {marker}")  # fmt: skip
-    steering_member_add(
+    item = input_add(actor=coordinator, round=round, area=area_get(code_or_name=member),
+                     theme=network.catalogue.first(), remark=f"Toelichting {marker}")  # fmt: skip
+    chair = governance.steering_member_add(
         actor=coordinator, network=network, name=f"Voorzitter {marker}", office="burgemeester"
     )
+    day = datetime.date(2025, 1, 6)
+    team = governance.expert_team_create(actor=coordinator, network=network, theme=network.catalogue.first(),
+                                         name=f"Expertteam {marker}", started_on=day)  # fmt: skip
+    expert = governance.expert_team_member_add(actor=coordinator, team=team, name=f"Expert {marker}",
+                                               organisation_name="Politie")  # fmt: skip
+    worker = governance.working_group_member_add(actor=coordinator, network=network, name=f"Lid {marker}",
+                                                 organisation_name="RIEC")  # fmt: skip
+    milestone = governance.milestone_create(actor=coordinator, network=network, title=f"Mijlpaal {marker}",
+                                            due_on=day)  # fmt: skip
+    activity = governance.calendar_activity_create(actor=coordinator, network=network, title=f"Overleg {marker}",
+                                                   starts_on=day)  # fmt: skip
     scheme = scheme_save(actor=coordinator, network=network, rate_eur="0.07", population_year=2024,
                          first_year=network.start_year, last_year=network.end_year)  # fmt: skip
     scenario = scenario_add(actor=coordinator, scheme=scheme, name=f"Scenario {marker}", rate_eur="0.08",
@@ -208,8 +220,12 @@ def _network_things(world: Any, marker: str, member: str, subscriber: tuple[str,
                                      sent_count=1)  # fmt: skip
     Delivery.objects.create(sending=sending, subscriber=reader, email=reader.email, area=area,
                             status=Delivery.Status.SENT)  # fmt: skip
+    line = scheme.budget_lines.first()
+    assert line is not None
     return {"network_id": network.pk, "round_id": round.pk, "scenario_id": scenario.pk,
-            "subscriber_id": reader.pk, "sending_id": sending.pk}  # fmt: skip
+            "subscriber_id": reader.pk, "sending_id": sending.pk, "input": item.pk, "steering_member": chair.pk,
+            "expert_team": team.pk, "expert_team_member": expert.pk, "working_group_member": worker.pk,
+            "milestone": milestone.pk, "calendar_activity": activity.pk, "budget_line": line.pk}  # fmt: skip
 
 
 def _networks() -> dict[str, dict[str, int]]:
@@ -261,6 +277,10 @@ def _pk(world: World, variant: str, route: Route) -> str:
         "api:network-funding": lambda: world.network_ids["network_id"][variant],
         "api:round-detail": lambda: world.network_ids["round_id"][variant],
         "api:round-input-list": lambda: world.network_ids["round_id"][variant],
+        **{  # the writes of a network's coordinators: by the network, the round or the item
+            name: (lambda key=key: world.network_ids[key][variant])  # type: ignore[misc]
+            for name, key in NETWORK_API_ITEMS.items()
+        },
     }
     if route.name in by_view:
         return str(by_view[route.name]())
@@ -271,6 +291,24 @@ def _pk(world: World, variant: str, route: Route) -> str:
     if route.name.startswith("api:") and "plan" in route.name:
         return str(world.plans[variant].pk)
     raise LookupError(f"no object known for <pk> of {route.name}")
+
+
+# The API's network writes by route name → the id they take (see `_network_things`).
+NETWORK_API_ITEMS = {
+    "api:network-round-list": "network_id", "api:network-steering-members": "network_id",
+    "api:network-expert-teams": "network_id", "api:network-working-group": "network_id",
+    "api:network-milestones": "network_id", "api:network-calendar-activities": "network_id",
+    "api:network-funding-scheme": "network_id", "api:network-budget-lines": "network_id",
+    "api:network-in-kind": "network_id", "api:network-scenarios": "network_id",
+    "api:round-criteria": "round_id", "api:round-scores": "round_id", "api:round-selection": "round_id",
+    "api:round-positions": "round_id", "api:round-adjustments": "round_id", "api:round-strategy": "round_id",
+    "api:round-status": "round_id", "api:round-partner-inputs": "round_id", "api:round-input-detail": "input",
+    "api:network-steering-member": "steering_member", "api:network-expert-team-members": "expert_team",
+    "api:network-expert-team-dissolution": "expert_team", "api:network-expert-team-member": "expert_team_member",
+    "api:network-working-group-member": "working_group_member", "api:network-milestone": "milestone",
+    "api:network-calendar-activity": "calendar_activity", "api:network-budget-line": "budget_line",
+    "api:network-scenario": "scenario_id",
+}  # fmt: skip
 
 
 def _code(world: World, variant: str, route: Route) -> str:
