@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from ivp.core import views as core_views
 from ivp.core.errors import IvpError, NotFoundError, ValidationFailed
-from ivp.plans.services import EditConflict
+from ivp.plans.services import EditConflict, ItemInvalid
 from ivp.stats.periods import PeriodError
 
 CONTENT_TYPE = "application/problem+json"
@@ -96,6 +96,13 @@ def _as_api_exception(exc: Exception) -> exceptions.APIException | None:
         return exc
     if isinstance(exc, EditConflict):
         return Conflict(str(exc))
+    if isinstance(exc, ItemInvalid):  # the services name the (model) field of each problem
+        return exceptions.ValidationError(
+            {
+                ("non_field_errors" if name == "__all__" else name): problems
+                for name, problems in exc.by_field.items()
+            }
+        )
     if isinstance(exc, ValidationFailed):
         return exceptions.ValidationError({"non_field_errors": exc.problems})
     if isinstance(exc, NotFoundError | Http404):

@@ -64,7 +64,8 @@ def problem_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
             codes = ["400", "401", "403", "404", "500"]
             if method in {"post", "put", "patch"}:
                 codes.append("415")
-            if method in {"put", "patch"}:
+            versioned = any(p.get("name") == "version" for p in operation.get("parameters", []))
+            if method in {"put", "patch"} or (method == "delete" and versioned):
                 codes.append("409")
             responses = operation.setdefault("responses", {})
             for code in sorted(codes):

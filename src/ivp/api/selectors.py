@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
@@ -18,13 +19,16 @@ from ivp.areas.models import Area, Population
 from ivp.areas.selectors import area_by_code, area_regions, municipality_list, population_history, region_list
 from ivp.core.errors import NotFoundError
 from ivp.plans.access import plans_visible_to
-from ivp.plans.models import Indicator, IndicatorValue, Plan, Theme
+from ivp.plans.models import Action, Indicator, IndicatorValue, Plan, PlanItem, PortfolioHolder, Theme
 from ivp.reports.constants import ReportStatus
 from ivp.reports.models import AnnualReport
 from ivp.reports.selectors import annual_report_get
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period
 
+from .models import ApiToken
+
+Item = TypeVar("Item", bound=PlanItem)
 GRAIN_MONTHS = {Grain.MONTH: 1, Grain.QUARTER: 3, Grain.YEAR: 12}
 
 
@@ -111,6 +115,9 @@ def plan_get(*, user: AnyUser, pk: int) -> Plan:
                     Prefetch("values", queryset=_values())
                 ),
             ),
+            "partners",
+            Prefetch("portfolio_holders", queryset=PortfolioHolder.objects.prefetch_related("themes")),
+            Prefetch("actions", queryset=Action.objects.select_related("theme")),
         )
         .filter(pk=pk)
         .first()
@@ -118,6 +125,32 @@ def plan_get(*, user: AnyUser, pk: int) -> Plan:
     if plan is None:
         raise NotFoundError(_("No plan %(id)s, or you may not see it.") % {"id": pk})
     return plan
+
+
+def plan_visible_get(*, user: AnyUser, pk: int) -> Plan:
+    """A plan the user may see, without its items (for a write)."""
+    plan = plans_visible_to(user=user).select_related("organisation").filter(pk=pk).first()
+    if plan is None:
+        raise NotFoundError(_("No plan %(id)s, or you may not see it.") % {"id": pk})
+    return plan
+
+
+def plan_item_get(*, user: AnyUser, model: type[Item], pk: int, related: tuple[str, ...] = ()) -> Item:
+    """An item (safety field, partner, portfolio holder, action, …) of a plan the user may see."""
+    queryset = model._default_manager.select_related("plan", *related)
+    if model is PortfolioHolder:
+        queryset = queryset.prefetch_related("themes")
+    item = queryset.filter(pk=pk, plan__in=plans_visible_to(user=user)).first()
+    if item is None:
+        raise NotFoundError(
+            _("No %(kind)s %(id)s, or you may not see it.") % {"kind": model._meta.verbose_name, "id": pk}
+        )
+    return item
+
+
+def plan_item_count(*, plan: Plan, model: type[PlanItem]) -> int:
+    """How many items of a kind the plan has (a new one goes after them)."""
+    return int(model._default_manager.filter(**{"plan": plan}).count())
 
 
 def theme_get(*, user: AnyUser, pk: int) -> Theme:
@@ -180,3 +213,13 @@ def report_year_list(*, plan: Plan) -> list[ReportYear]:
         ReportYear(year=year, report=annual_report_get(plan=plan, year=year))
         for year in range(plan.start_year, plan.end_year + 1)
     ]
+
+
+# --- tokens ---------------------------------------------------------------------------------
+
+
+def token_for(*, user: AnyUser) -> ApiToken | None:
+    """The user's API token (its prefix and dates; the key itself is never stored)."""
+    if not user.is_authenticated:
+        return None
+    return ApiToken.objects.filter(user_id=user.pk).first()

@@ -15,9 +15,19 @@ from ivp.areas.constants import AreaKind
 from ivp.areas.models import Area, Population
 from ivp.areas.selectors import area_get
 from ivp.core.errors import NotFoundError
-from ivp.plans.constants import Direction, PlanStatus, TargetComparator
-from ivp.plans.models import Indicator, IndicatorValue, Plan, SafetyField, Theme
+from ivp.plans.constants import PlanStatus
+from ivp.plans.models import (
+    Action,
+    Indicator,
+    IndicatorValue,
+    Partner,
+    Plan,
+    PortfolioHolder,
+    SafetyField,
+    Theme,
+)
 from ivp.reports.constants import ReportStatus
+from ivp.reports.models import IndicatorExplanation, ReportSection
 from ivp.stats.constants import Classification
 from ivp.stats.models import CrimeType
 from ivp.stats.periods import Grain, Period, PeriodError, parse_bound
@@ -343,77 +353,67 @@ class IndicatorSerializer(ModelSerializer[Indicator]):
         ]
 
 
+class PartnerSerializer(ModelSerializer[Partner]):
+    class Meta:
+        model = Partner
+        fields = ["id", "plan", "name", "kind", "role", "position", "version"]
+
+
+class PortfolioHolderSerializer(ModelSerializer[PortfolioHolder]):
+    themes = serializers.SlugRelatedField(  # type: ignore[var-annotated]
+        slug_field="code", many=True, read_only=True, help_text="Codes of the themes they are involved in."
+    )
+
+    class Meta:
+        model = PortfolioHolder
+        fields = ["id", "plan", "name", "office", "themes", "position", "version"]
+
+
+class ActionSerializer(ModelSerializer[Action]):
+    theme = serializers.CharField(source="theme.code", allow_null=True, default=None)
+
+    class Meta:
+        model = Action
+        fields = [
+            "id",
+            "plan",
+            "year",
+            "theme",
+            "title",
+            "description",
+            "lead_party",
+            "partners",
+            "timing",
+            "status",
+            "position",
+            "version",
+        ]
+
+
 class PlanDetailSerializer(PlanSerializer):
     fields_ = SafetyFieldSerializer(source="fields", many=True)
     themes = ThemeSerializer(many=True)
     indicators = IndicatorSerializer(many=True)
+    partners = PartnerSerializer(many=True)
+    portfolio_holders = PortfolioHolderSerializer(many=True)
+    actions = ActionSerializer(many=True, help_text="The actions of the implementation plans, by year.")
 
     class Meta(PlanSerializer.Meta):
-        fields = [*PlanSerializer.Meta.fields, "vision", "budget_notes", "fields_", "themes", "indicators"]
+        fields = [
+            *PlanSerializer.Meta.fields,
+            "vision",
+            "budget_notes",
+            "fields_",
+            "themes",
+            "indicators",
+            "partners",
+            "portfolio_holders",
+            "actions",
+        ]
 
     def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         fields = super().get_fields()
         return {("safety_fields" if name == "fields_" else name): field for name, field in fields.items()}
-
-
-# --- plan writes ----------------------------------------------------------------------------
-
-
-def _year(**kwargs: Any) -> serializers.IntegerField:
-    return serializers.IntegerField(min_value=2000, max_value=2100, **kwargs)
-
-
-def _amount(**kwargs: Any) -> serializers.DecimalField:
-    return serializers.DecimalField(max_digits=14, decimal_places=3, **kwargs)
-
-
-class IndicatorValueCreateSerializer(serializers.Serializer[Any]):
-    year = _year()
-    value = _amount()
-    source = serializers.CharField(max_length=300, help_text="Where the value comes from, e.g. a survey.")  # type: ignore[assignment]
-    measured_on = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
-
-
-class VersionedUpdateSerializer(serializers.Serializer[Any]):
-    version = serializers.IntegerField(
-        min_value=1,
-        help_text="The item's version as you read it; a stale version is refused with 409 Conflict.",
-    )
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        if len(attrs) < 2:
-            raise serializers.ValidationError(_("Give at least one field to change besides the version."))
-        return attrs
-
-
-def _texts() -> serializers.ListField:
-    return serializers.ListField(child=serializers.CharField(max_length=2000), max_length=100, required=False)
-
-
-class ThemeUpdateSerializer(VersionedUpdateSerializer):
-    name = serializers.CharField(max_length=200, required=False)
-    is_priority = serializers.BooleanField(required=False)
-    problem = _texts()
-    approach_basis = _texts()
-    approach_focus = _texts()
-    related_policy = _texts()
-    goals = _texts()
-    council_input_on = serializers.DateField(required=False, allow_null=True)
-    council_input = serializers.CharField(required=False, allow_blank=True, max_length=10000)
-
-
-class IndicatorUpdateSerializer(VersionedUpdateSerializer):
-    name = serializers.CharField(max_length=300, required=False)
-    source_detail = serializers.CharField(max_length=300, required=False, allow_blank=True)
-    baseline_value = _amount(required=False, allow_null=True)
-    baseline_year = _year(required=False, allow_null=True)
-    target_comparator = serializers.ChoiceField(
-        choices=[("", "none"), *TargetComparator.choices], required=False, allow_blank=True
-    )
-    target_value = _amount(required=False, allow_null=True)
-    target_year = _year(required=False, allow_null=True)
-    direction = serializers.ChoiceField(choices=Direction.choices, required=False)
 
 
 # --- annual reports -------------------------------------------------------------------------
@@ -446,6 +446,13 @@ class ReportEditionSerializer(serializers.Serializer[Any]):
 
 class AnnualReportSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField()
+    status = serializers.ChoiceField(
+        choices=ReportStatus.choices,
+        help_text="The state of the report: draft (also when not started yet, or reopened) or final.",
+    )
+    version = serializers.IntegerField(
+        help_text="The report's version (0: not started); send it to change the status."
+    )
     frozen = serializers.BooleanField(
         source="is_frozen", help_text="True: a final edition's snapshot; false: a draft computed now."
     )
@@ -455,3 +462,24 @@ class AnnualReportSerializer(serializers.Serializer[Any]):
         help_text="Everything the report shows: plan, narratives, priorities, indicators with status "
         "and history, actions, partners, sources (format version in `format`)."
     )
+
+
+class ReportSectionSerializer(ModelSerializer[ReportSection]):
+    section = serializers.CharField(source="kind")
+    theme = serializers.CharField(
+        source="theme.code", allow_null=True, default=None, help_text="For a priority: its theme's code."
+    )
+    updated_by = serializers.CharField(source="updated_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = ReportSection
+        fields = ["section", "theme", "text", "version", "updated_at", "updated_by"]
+
+
+class IndicatorExplanationSerializer(ModelSerializer[IndicatorExplanation]):
+    indicator = serializers.CharField(source="indicator.code")
+    updated_by = serializers.CharField(source="updated_by.username", allow_null=True, default=None)
+
+    class Meta:
+        model = IndicatorExplanation
+        fields = ["indicator", "text", "version", "updated_at", "updated_by"]

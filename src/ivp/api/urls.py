@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_networks
+from . import views, views_networks, views_plan_items, views_reports
 from . import views_funding as funding
 from . import views_governance as governance
 from . import views_rounds as rounds
@@ -15,13 +15,54 @@ urlpatterns = [
     path("v1/store", views.StoreStatus.as_view(), name="store-status"),
     path("v1/plans", views.PlanList.as_view(), name="plan-list"),
     path("v1/plans/<int:pk>", views.PlanDetail.as_view(), name="plan-detail"),
-    path("v1/plans/<int:pk>/reports", views.ReportYearList.as_view(), name="plan-report-list"),
     path(
-        "v1/plans/<int:pk>/reports/<int:year>", views.AnnualReportDetail.as_view(), name="plan-annual-report"
+        "v1/plans/<int:pk>/safety-fields", views_plan_items.SafetyFieldList.as_view(), name="plan-field-list"
     ),
-    path("v1/themes/<int:pk>", views.ThemeDetail.as_view(), name="theme-detail"),
-    path("v1/indicators/<int:pk>", views.IndicatorDetail.as_view(), name="indicator-detail"),
+    path("v1/plans/<int:pk>/themes", views_plan_items.ThemeList.as_view(), name="plan-theme-list"),
+    path("v1/plans/<int:pk>/partners", views_plan_items.PartnerList.as_view(), name="plan-partner-list"),
+    path(
+        "v1/plans/<int:pk>/portfolio-holders",
+        views_plan_items.PortfolioHolderList.as_view(),
+        name="plan-holder-list",
+    ),
+    path(
+        "v1/plans/<int:pk>/indicators", views_plan_items.IndicatorList.as_view(), name="plan-indicator-list"
+    ),
+    path("v1/plans/<int:pk>/actions", views_plan_items.ActionList.as_view(), name="plan-action-list"),
+    path("v1/plans/<int:pk>/reports", views_reports.ReportYearList.as_view(), name="plan-report-list"),
+    path(
+        "v1/plans/<int:pk>/reports/<int:year>",
+        views_reports.AnnualReportDetail.as_view(),
+        name="plan-annual-report",
+    ),
+    path(
+        "v1/plans/<int:pk>/reports/<int:year>/narratives/<str:section>",
+        views_reports.ReportNarrative.as_view(),
+        name="plan-report-narrative",
+    ),
+    path(
+        "v1/plans/<int:pk>/reports/<int:year>/priority-narratives/<int:theme_id>",
+        views_reports.ReportPriorityNarrative.as_view(),
+        name="plan-report-priority-narrative",
+    ),
+    path(
+        "v1/plans/<int:pk>/reports/<int:year>/explanations/<int:indicator_id>",
+        views_reports.ReportExplanation.as_view(),
+        name="plan-report-explanation",
+    ),
+    path(
+        "v1/safety-fields/<int:pk>", views_plan_items.SafetyFieldDetail.as_view(), name="safety-field-detail"
+    ),
+    path("v1/themes/<int:pk>", views_plan_items.ThemeDetail.as_view(), name="theme-detail"),
+    path("v1/partners/<int:pk>", views_plan_items.PartnerDetail.as_view(), name="partner-detail"),
+    path(
+        "v1/portfolio-holders/<int:pk>",
+        views_plan_items.PortfolioHolderDetail.as_view(),
+        name="portfolio-holder-detail",
+    ),
+    path("v1/indicators/<int:pk>", views_plan_items.IndicatorDetail.as_view(), name="indicator-detail"),
     path("v1/indicators/<int:pk>/values", views.IndicatorValueList.as_view(), name="indicator-value-list"),
+    path("v1/actions/<int:pk>", views_plan_items.ActionDetail.as_view(), name="action-detail"),
     path("v1/networks", views_networks.NetworkList.as_view(), name="network-list"),
     path("v1/networks/<int:pk>", views_networks.NetworkDetail.as_view(), name="network-detail"),
     path("v1/networks/<int:pk>/funding", views_networks.NetworkFunding.as_view(), name="network-funding"),

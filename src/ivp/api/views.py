@@ -15,13 +15,15 @@ from rest_framework.views import APIView
 
 from ivp.areas.models import Area
 from ivp.core.errors import NotFoundError
+from ivp.plans.access import require_plan_change
+from ivp.plans.constants import PlanStatus
 from ivp.plans.models import Indicator, IndicatorValue, Plan
-from ivp.plans.services import indicator_value_add, item_update
-from ivp.reports.selectors import report_view
+from ivp.plans.services import indicator_value_add, item_update, plan_create, plan_status_set
 from ivp.stats.models import CrimeType
 from ivp.stats.selectors import figures, store_status
 
 from . import selectors, serializers
+from . import serializers_writes as writes
 
 MAX_ID = 2**63 - 1
 
@@ -132,65 +134,88 @@ class StoreStatus(APIView):
 # --- plans ----------------------------------------------------------------------------------
 
 
-@extend_schema(tags=["plans"], parameters=[serializers.PlanQuerySerializer])
-class PlanList(generics.ListAPIView[Plan]):
-    """The plans you may see: drafts of your own organisations, adopted plans of all."""
+def _body(
+    serializer_class: type[Serializer[Any]],
+    request: Request,
+    *,
+    context: dict[str, Any] | None = None,
+    partial: bool = False,
+) -> dict[str, Any]:
+    body = serializer_class(data=request.data, context=context or {}, partial=partial)
+    body.is_valid(raise_exception=True)
+    return dict(body.validated_data)
 
+
+def _plan_detail(request: Request, pk: int) -> dict[str, Any]:
+    return dict(serializers.PlanDetailSerializer(selectors.plan_get(user=request.user, pk=pk)).data)
+
+
+class PlanList(generics.ListAPIView[Plan]):
     serializer_class = serializers.PlanSerializer
 
     def get_queryset(self) -> QuerySet[Plan]:
         query = _query(serializers.PlanQuerySerializer, self.request)
         return selectors.plan_list(user=self.request.user, status=query.get("status"))
 
-
-@extend_schema(tags=["plans"], responses=serializers.PlanDetailSerializer)
-class PlanDetail(APIView):
-    """One plan with its safety fields, themes and indicators (with their values)."""
-
-    def get(self, request: Request, pk: int) -> Response:
-        plan = selectors.plan_get(user=request.user, pk=_id(pk))
-        return Response(serializers.PlanDetailSerializer(plan).data)
-
-
-class ThemeDetail(APIView):
-    @extend_schema(tags=["plans"], responses=serializers.ThemeSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        """One theme (or priority) of a plan."""
-        theme = selectors.theme_get(user=request.user, pk=_id(pk))
-        return Response(serializers.ThemeSerializer(theme).data)
-
-    @extend_schema(
-        tags=["plans"], request=serializers.ThemeUpdateSerializer, responses=serializers.ThemeSerializer
-    )
-    def patch(self, request: Request, pk: int) -> Response:
-        """Change a theme. Send the `version` you read: if someone saved it since, 409 Conflict."""
-        theme = selectors.theme_get(user=request.user, pk=_id(pk))
-        data = _body(serializers.ThemeUpdateSerializer, request)
-        version = data.pop("version")
-        theme = item_update(actor=request.user, item=theme, data=data, expected_version=version)
-        return Response(serializers.ThemeSerializer(selectors.theme_get(user=request.user, pk=theme.pk)).data)
-
-
-class IndicatorDetail(APIView):
-    @extend_schema(tags=["plans"], responses=serializers.IndicatorSerializer)
-    def get(self, request: Request, pk: int) -> Response:
-        """One indicator with its values."""
-        indicator = selectors.indicator_get(user=request.user, pk=_id(pk))
-        return Response(serializers.IndicatorSerializer(indicator).data)
+    @extend_schema(tags=["plans"], parameters=[serializers.PlanQuerySerializer])
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """The plans you may see: drafts of your own organisations, adopted plans of all."""
+        return super().get(request, *args, **kwargs)
 
     @extend_schema(
         tags=["plans"],
-        request=serializers.IndicatorUpdateSerializer,
-        responses=serializers.IndicatorSerializer,
+        request=writes.PlanCreateSerializer,
+        responses={201: serializers.PlanDetailSerializer},
+        examples=[
+            OpenApiExample(
+                "A municipal plan",
+                request_only=True,
+                value={"organisation": "Gemeente Maasgouw", "title": "Integraal Veiligheidsplan 2028-2031",
+                       "start_year": 2028, "end_year": 2031},
+            )
+        ],
+    )  # fmt: skip
+    def post(self, request: Request) -> Response:
+        """Make a draft plan for an organisation you may change, by default with the five safety
+        fields and themes of Kernbeleid Veiligheid. Recorded in the plan's history."""
+        data = _body(writes.PlanCreateSerializer, request)
+        plan = plan_create(actor=request.user, **data)
+        return Response(_plan_detail(request, plan.pk), status=status.HTTP_201_CREATED)
+
+
+class PlanDetail(APIView):
+    @extend_schema(tags=["plans"], responses=serializers.PlanDetailSerializer)
+    def get(self, request: Request, pk: int) -> Response:
+        """One plan with its safety fields, themes, indicators (with their values), partners,
+        portfolio holders and actions."""
+        plan = selectors.plan_get(user=request.user, pk=_id(pk))
+        return Response(serializers.PlanDetailSerializer(plan).data)
+
+    @extend_schema(
+        tags=["plans"], request=writes.PlanUpdateSerializer, responses=serializers.PlanDetailSerializer
     )
     def patch(self, request: Request, pk: int) -> Response:
-        """Change an indicator. Send the `version` you read: if someone saved it since, 409 Conflict."""
-        indicator = selectors.indicator_get(user=request.user, pk=_id(pk))
-        data = _body(serializers.IndicatorUpdateSerializer, request)
+        """Change a plan (title, years, vision, budget) or its status: adopt it (with `adopted_on`
+        and `adopted_by`), supersede it or set it back to draft. Send the `version` you read: if
+        someone saved the plan since, 409 Conflict."""
+        plan = selectors.plan_visible_get(user=request.user, pk=_id(pk))
+        require_plan_change(user=request.user, plan=plan)
+        data = _body(writes.PlanUpdateSerializer, request, partial=True)
         version = data.pop("version")
-        item_update(actor=request.user, item=indicator, data=data, expected_version=version)
-        fresh = selectors.indicator_get(user=request.user, pk=indicator.pk)
-        return Response(serializers.IndicatorSerializer(fresh).data)
+        new_status = data.pop("status", None)
+        if new_status is None:
+            item_update(actor=request.user, item=plan, data=data, expected_version=version)
+        else:
+            plan_status_set(
+                actor=request.user,
+                plan=plan,
+                status=PlanStatus(new_status),
+                expected_version=version,
+                adopted_on=data.pop("adopted_on", plan.adopted_on),
+                adopted_by=data.pop("adopted_by", plan.adopted_by),
+                other_changes=data,
+            )
+        return Response(_plan_detail(request, plan.pk))
 
 
 class IndicatorValueList(generics.GenericAPIView[IndicatorValue]):
@@ -210,7 +235,7 @@ class IndicatorValueList(generics.GenericAPIView[IndicatorValue]):
 
     @extend_schema(
         tags=["plans"],
-        request=serializers.IndicatorValueCreateSerializer,
+        request=writes.IndicatorValueCreateSerializer,
         responses={201: serializers.IndicatorValueSerializer},
         examples=[
             OpenApiExample(
@@ -224,51 +249,7 @@ class IndicatorValueList(generics.GenericAPIView[IndicatorValue]):
         """Add a value entered by hand. Values are appended: a correction is a new value for the
         same year, and the latest counts."""
         indicator = self._indicator()
-        data = _body(serializers.IndicatorValueCreateSerializer, request)
+        require_plan_change(user=request.user, plan=indicator.plan)
+        data = _body(writes.IndicatorValueCreateSerializer, request)
         entry = indicator_value_add(actor=request.user, indicator=indicator, **data)
         return Response(serializers.IndicatorValueSerializer(entry).data, status=status.HTTP_201_CREATED)
-
-
-def _body(serializer_class: type[Serializer[Any]], request: Request) -> dict[str, Any]:
-    body = serializer_class(data=request.data)
-    body.is_valid(raise_exception=True)
-    return dict(body.validated_data)
-
-
-# --- annual reports -------------------------------------------------------------------------
-
-
-@extend_schema(tags=["reports"], responses=serializers.ReportYearSerializer(many=True))
-class ReportYearList(generics.GenericAPIView[Plan]):
-    """The years of a plan with the state of each annual report (a year without one is a draft
-    not started yet)."""
-
-    serializer_class = serializers.ReportYearSerializer
-
-    def get(self, request: Request, pk: int) -> Response:
-        plan = selectors.plan_get(user=request.user, pk=_id(pk))
-        page = self.paginate_queryset(selectors.report_year_list(plan=plan))  # type: ignore[arg-type]
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
-@extend_schema(
-    tags=["reports"],
-    parameters=[serializers.ReportQuerySerializer],
-    responses=serializers.AnnualReportSerializer,
-)
-class AnnualReportDetail(APIView):
-    """The annual report of a plan for a year: a final report as the council got it (its latest
-    edition, or the `edition` asked for); a draft computed from today's figures."""
-
-    def get(self, request: Request, pk: int, year: int) -> Response:
-        plan = selectors.plan_get(user=request.user, pk=_id(pk))
-        query = _query(serializers.ReportQuerySerializer, request)
-        view = report_view(plan=plan, year=year, edition=query.get("edition"))
-        data = {
-            "year": view.year,
-            "is_frozen": view.is_frozen,
-            "edition": view.edition,
-            "editions": view.editions,
-            "content": view.content,
-        }
-        return Response(serializers.AnnualReportSerializer(data).data)

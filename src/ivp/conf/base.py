@@ -231,6 +231,9 @@ SPECTACULAR_SETTINGS = {
         "IndicatorSourceEnum": "ivp.plans.constants.IndicatorSource",
         "RoundStatusEnum": "ivp.networks.constants.RoundStatus",
         "MilestoneStatusEnum": "ivp.networks.constants.MilestoneStatus",
+        "ActionStatusEnum": "ivp.plans.constants.ActionStatus",
+        "PartnerKindEnum": "ivp.plans.constants.PartnerKind",
+        "ReportStatusEnum": "ivp.reports.constants.ReportStatus",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -340,9 +340,11 @@ def plan_status_set(
     expected_version: int,
     adopted_on: dt.date | None = None,
     adopted_by: str = "",
+    other_changes: dict[str, Any] | None = None,
 ) -> Plan:
-    """Adopt a plan (with date and body), supersede it, or set it back to draft."""
-    data: dict[str, Any] = {"status": status}
+    """Adopt a plan (with date and body), supersede it, or set it back to draft; `other_changes`
+    (title, years, vision, budget notes) are saved in the same edit."""
+    data: dict[str, Any] = {**(other_changes or {}), "status": status}
     if status == PlanStatus.ADOPTED:
         if adopted_on is None:
             message = _("An adopted plan needs the date of adoption.")

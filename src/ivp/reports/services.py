@@ -133,7 +133,10 @@ def _claim(report: AnnualReport, expected_version: int) -> None:
 @transaction.atomic
 def annual_report_finalise(*, actor: AnyUser, plan: Plan, year: int, expected_version: int) -> ReportEdition:
     """Freeze the report: append an edition with everything it shows now (figures, statuses and
-    texts). Refused while an off-track indicator has no explanation."""
+    texts). Refused while an off-track indicator has no explanation. `expected_version` 0 stands
+    for a report not started yet (as the API lists it): it is then started at version 1."""
+    if expected_version == 0 and not AnnualReport.objects.filter(plan=plan, year=year).exists():
+        expected_version = 1
     report = annual_report_get_or_create(actor=actor, plan=plan, year=year)
     _require_draft(report)
     content = report_content(plan=plan, year=year, report=report)  # words in the active language

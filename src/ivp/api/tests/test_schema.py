@@ -32,7 +32,7 @@ from ivp.funding.services import scheme_save
 from ivp.networks.services_rounds import round_create
 from ivp.networks.tests.factories import network_world
 from ivp.plans.constants import Direction, IndicatorSource, IndicatorUnit
-from ivp.plans.models import Indicator
+from ivp.plans.models import Action, Indicator, Partner, PortfolioHolder
 from ivp.plans.services import item_create
 from ivp.plans.tests.factories import PlanWorld
 from ivp.stats.store import StatsStore
@@ -71,6 +71,17 @@ def _real_ids(world: PlanWorld) -> dict[str, dict[str, Any]]:
         "direction": Direction.UP})  # fmt: skip
     theme = world.plan.themes.first()
     assert theme is not None
+    plan, editor = world.plan, world.editor
+    partner = item_create(
+        actor=editor, plan=plan, model=Partner, data={"name": "Politie", "kind": "external"}
+    )
+    holder = item_create(
+        actor=editor, plan=plan, model=PortfolioHolder, data={"name": "J. Jansen", "office": "burgemeester"}
+    )
+    action = item_create(
+        actor=editor, plan=plan, model=Action, data={"year": 2025, "title": "Actie", "lead_party": "Gemeente"}
+    )
+    report = {"id": plan.pk, "year": 2024}
     # A network of which the editor's municipality (Maasgouw) is a member, with a round and funding.
     limburg = network_world(region="RE10", name="Veiligheidsnetwerk Limburg (api)")
     round = round_create(actor=limburg.coordinator, network=limburg.network, title="Prioriteiten")
@@ -87,6 +98,17 @@ def _real_ids(world: PlanWorld) -> dict[str, dict[str, Any]]:
         "/plans/{id}/reports/{year}": {"id": world.plan.pk, "year": 2024},
         "/themes/{id}": {"id": theme.pk},
         "/indicators/{id}": {"id": indicator.pk},
+        **{
+            f"/plans/{{id}}/{items}": {"id": plan.pk}
+            for items in ("safety-fields", "themes", "partners", "portfolio-holders", "indicators", "actions")
+        },
+        "/safety-fields/{id}": {"id": theme.field_id},
+        "/partners/{id}": {"id": partner.pk},
+        "/portfolio-holders/{id}": {"id": holder.pk},
+        "/actions/{id}": {"id": action.pk},
+        "/plans/{id}/reports/{year}/narratives/{section}": report | {"section": "introduction"},
+        "/plans/{id}/reports/{year}/priority-narratives/{theme_id}": report | {"theme_id": theme.pk},
+        "/plans/{id}/reports/{year}/explanations/{indicator_id}": report | {"indicator_id": indicator.pk},
         "/indicators/{id}/values": {"id": indicator.pk},
     }
 
