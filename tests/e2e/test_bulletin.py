@@ -48,6 +48,7 @@ def test_the_coordinator_adds_a_subscriber_previews_and_sends_the_bulletin(
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", inbox.port
+    settings.IVP_SITE_URL = bulletin_site  # the unsubscribe links point at this live server
     try:
         login(page, bulletin_site, "demo")
         base = f"{bulletin_site}/networks/{network_id}/bulletin/"
@@ -83,3 +84,25 @@ def test_the_coordinator_adds_a_subscriber_previews_and_sends_the_bulletin(
         controller.stop()
     assert [rcpt for rcpt, _message in inbox.messages] == [["veiligheid@maasgouw.example"]]
     assert "Maasgouw" in inbox.messages[0][1]["Subject"]
+
+    # The recipient's own unsubscribe link, opened without logging in: it asks first (axe-core),
+    # the button (by keyboard) unsubscribes.
+    link = str(inbox.messages[0][1]["List-Unsubscribe"]).strip().strip("<>")
+    assert link.startswith(f"{bulletin_site}/networks/bulletin/unsubscribe/")
+    context = page.context.browser.new_context(locale="nl-NL")
+    try:
+        reader = context.new_page()
+        reader.goto(link)
+        assert reader.locator("h1").inner_text() == "Afmelden voor het bulletin"
+        assert "veiligheid@maasgouw.example" in reader.locator("main").inner_text()
+        axe_check(reader)
+        reader.get_by_role("button", name="Afmelden").focus()
+        with reader.expect_navigation():
+            reader.keyboard.press("Enter")
+        assert "ontvangt het bulletin van Maasgouw niet meer" in reader.locator("#unsubscribed").inner_text()
+        axe_check(reader)
+    finally:
+        context.close()
+    from ivp.bulletins.models import Subscriber
+
+    assert not Subscriber.objects.filter(email="veiligheid@maasgouw.example").exists()

@@ -3,7 +3,8 @@
 Services check each change against the organisation it belongs to (see access.py); this
 middleware refuses every unsafe request (POST, PUT, PATCH, DELETE) from read-only users before
 any view runs, except signing out and choosing the interface language, and the few URLs that
-change nothing of an organisation's data (`PERSONAL_FOR_VIEWERS`, listed one by one).
+change nothing of an organisation's data (`PERSONAL_FOR_VIEWERS`, listed one by one) or that a
+signed token authorises (`TOKEN_AUTHORISED`).
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 PERSONAL_FOR_VIEWERS = frozenset({
     "explorer:saved-view-create", "explorer:saved-view-rename", "explorer:saved-view-delete",
 })  # fmt: skip
-ALLOWED_FOR_VIEWERS = frozenset({"accounts:logout", "accounts:login", "set_language"}) | PERSONAL_FOR_VIEWERS
+# Authorised by a signed token, not by who is signed in: a bulletin recipient's unsubscribe link.
+TOKEN_AUTHORISED = frozenset({"bulletins:unsubscribe"})
+ALLOWED_FOR_VIEWERS = (
+    frozenset({"accounts:logout", "accounts:login", "set_language"}) | PERSONAL_FOR_VIEWERS | TOKEN_AUTHORISED
+)
 
 
 class ReadOnlyViewerMiddleware:

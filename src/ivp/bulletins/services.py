@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import smtplib
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.core.validators import validate_email
@@ -25,6 +26,7 @@ from ivp.stats.store import StatsStore
 from .models import Delivery, Sending, Subscriber
 from .rendering import bulletin_email
 from .selectors import network_bulletin_get
+from .unsubscribe import unsubscribe_url
 
 SEND_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -51,7 +53,7 @@ def subscriber_add(*, actor: AnyUser, network: Network, area: Area, email: str) 
     return subscriber
 
 
-def _subscriber_audit(actor: AnyUser, subscriber: Subscriber, action: str) -> None:
+def _subscriber_audit(actor: AnyUser | None, subscriber: Subscriber, action: str) -> None:
     network_audit(actor=actor, network=subscriber.network, action=action, object_type="subscriber",
                   obj=subscriber, label=f"{subscriber.area.name}: {subscriber.email}", app="bulletins",
                   changes={"active": subscriber.is_active})  # fmt: skip
@@ -73,6 +75,15 @@ def subscriber_delete(*, actor: AnyUser, subscriber: Subscriber) -> None:
     subscriber.delete()
 
 
+@transaction.atomic
+def subscriber_unsubscribe(*, subscriber: Subscriber) -> None:
+    """The recipient stops the bulletin with their own link: no login, the signed token is the
+    authority (see unsubscribe.py). The address is removed (the sending log keeps what was sent
+    to it) and the audit trail records it, without an actor."""
+    _subscriber_audit(None, subscriber, "unsubscribed")
+    subscriber.delete()
+
+
 def bulletin_send(
     *,
     actor: AnyUser | None,
@@ -84,6 +95,15 @@ def bulletin_send(
     the result per recipient. `actor=None` is the system (the command line)."""
     if actor is not None:
         require_network_manage(user=actor, network=network)
+    if not settings.IVP_SITE_URL:
+        raise ValidationFailed(
+            [
+                _(
+                    "Set IVP_SITE_URL to the site's public address first: every e-mail needs a "
+                    "working unsubscribe link."
+                )
+            ]
+        )
     bulletin = network_bulletin_get(network=network, month=month, store=store)
     subscribers = list(Subscriber.objects.filter(network=network, is_active=True).select_related("area"))
     sending = Sending.objects.create(
@@ -133,7 +153,10 @@ def _deliver(sending: Sending, subscriber: Subscriber, bulletin: object, connect
     delivery = Delivery(sending=sending, subscriber=subscriber, email=subscriber.email, area=subscriber.area)
     try:
         member = bulletin.member(subscriber.area.code)  # type: ignore[attr-defined]
-        bulletin_email(member, to=subscriber.email, connection=connection).send()
+        email = bulletin_email(
+            member, to=subscriber.email, unsubscribe_url=unsubscribe_url(subscriber), connection=connection
+        )
+        email.send()
     except NotFoundError as error:  # the municipality left the network
         delivery.status, delivery.error = Delivery.Status.FAILED, str(error)
     except SEND_ERRORS as error:

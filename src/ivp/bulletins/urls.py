@@ -22,4 +22,6 @@ urlpatterns = [
     path("<int:network_id>/bulletin/sendings/", views.sending_list, name="sendings"),
     path("<int:network_id>/bulletin/sendings/<int:sending_id>/", views.sending_detail, name="sending"),
     path("<int:network_id>/bulletin/<str:code>/", views.bulletin_member, name="member"),
+    # The recipient's own link from the e-mail: no login, a signed token (see unsubscribe.py).
+    path("bulletin/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ivp.core.errors import NotFoundError, ValidationFailed
@@ -36,6 +37,7 @@ from .selectors import (
     subscriber_counts,
     subscriber_list,
 )
+from .unsubscribe import subscriber_for_token
 
 MONTH_CHOICES = 24
 
@@ -221,3 +223,17 @@ def sending_detail(request: HttpRequest, network_id: int, sending_id: int) -> Ht
     back = reverse("bulletins:sendings", args=[network.pk])
     context = _base_context(request, network) | {"sending": sending, "deliveries": deliveries, "back": back}
     return render(request, "bulletins/sending_detail.html", context)
+
+
+@csrf_exempt  # a mail program's one-click POST carries no CSRF token; the signed token is the authority
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: the confirmation page (nothing changes); POST: unsubscribe (also RFC 8058 one-click)."""
+    subscriber = subscriber_for_token(token)
+    if subscriber is None:
+        return render(request, "bulletins/unsubscribe.html", {"state": "unknown"}, status=404)
+    if request.method == "GET":
+        return render(request, "bulletins/unsubscribe.html", {"state": "confirm", "subscriber": subscriber})
+    context = {"state": "done", "email": subscriber.email, "name": subscriber.area.name}
+    services.subscriber_unsubscribe(subscriber=subscriber)
+    return render(request, "bulletins/unsubscribe.html", context)

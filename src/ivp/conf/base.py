@@ -137,6 +137,9 @@ EMAIL_USE_TLS = env_bool("IVP_EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("IVP_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("IVP_EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("IVP_EMAIL_FROM", "ivp@localhost")
+# The site's public address, for links in e-mails (the bulletin's unsubscribe link); no request
+# is at hand when the command line sends. Production has no default (see production.py).
+IVP_SITE_URL = os.environ.get("IVP_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]

@@ -17,6 +17,10 @@ if len(SECRET_KEY) < 32:
 if "DATABASE_URL" not in os.environ and not env_bool("IVP_ALLOW_SQLITE", False):
     raise ImproperlyConfigured("DATABASE_URL must name the production database (PostgreSQL).")
 
+# No local default: a bulletin is not sent until the public address is set (its unsubscribe
+# link must work; RFC 8058 one-click needs HTTPS).
+IVP_SITE_URL = os.environ.get("IVP_SITE_URL", "").rstrip("/")
+
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("IVP_SSL_REDIRECT", True)

@@ -107,6 +107,7 @@ LABELS = {
     "recorded": gettext_lazy("recorded"), "adjusted": gettext_lazy("adjusted"),
     "adopted": gettext_lazy("adopted"), "dissolved": gettext_lazy("dissolved"), "sent": gettext_lazy("sent"),
     "activated": gettext_lazy("activated"), "deactivated": gettext_lazy("deactivated"),
+    "unsubscribed": gettext_lazy("unsubscribed"),
     "network": gettext_lazy("network"), "round": gettext_lazy("priority-setting round"),
     "input": gettext_lazy("priority input"), "inputs": gettext_lazy("priority inputs"),
     "criteria": gettext_lazy("criteria"), "scores": gettext_lazy("scores"),

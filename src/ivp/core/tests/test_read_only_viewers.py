@@ -114,4 +114,5 @@ def test_the_exceptions_for_viewers_are_few_and_named_one_by_one() -> None:
     assert set(ALLOWED_FOR_VIEWERS) == {
         "accounts:login", "accounts:logout", "set_language",
         "explorer:saved-view-create", "explorer:saved-view-rename", "explorer:saved-view-delete",
+        "bulletins:unsubscribe",
     }  # fmt: skip
