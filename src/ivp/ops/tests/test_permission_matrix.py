@@ -54,8 +54,8 @@ from ivp.areas.selectors import area_get
 from ivp.areas.services import group_create
 from ivp.core.audit import audit_record
 from ivp.networks.models import Network
-from ivp.plans.models import Indicator, Plan, Theme
-from ivp.plans.services import plan_create
+from ivp.plans.models import Action, Indicator, Partner, Plan, PortfolioHolder, Theme
+from ivp.plans.services import item_create, plan_create
 from ivp.stats.models import IngestRun
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +140,12 @@ def _plan(
     assert theme is not None
     indicator = Indicator.objects.create(plan=plan, theme=theme, code="I1", name=f"Indicator {marker}",
                                          source="survey", unit="percent", direction="up")  # fmt: skip
+    # One of each other item the API reads and writes by id (`_pk`), carrying the marker.
+    item_create(actor=actor, plan=plan, model=Partner, data={"name": f"Partner {marker}", "kind": "external"})
+    item_create(actor=actor, plan=plan, model=PortfolioHolder,
+                data={"name": f"Wethouder {marker}", "office": "wethouder", "themes": [theme]})  # fmt: skip
+    item_create(actor=actor, plan=plan, model=Action,
+                data={"year": 2024, "title": f"Actie {marker}", "lead_party": "Gemeente"})  # fmt: skip
     return plan, theme, indicator
 
 
@@ -270,6 +276,12 @@ def _pk(world: World, variant: str, route: Route) -> str:
         "api:indicator-value-list": lambda: world.indicators[variant].pk,
         "api:theme-detail": lambda: world.themes[variant].pk,
         "api:plan-detail": lambda: world.plans[variant].pk,
+        "api:plan-theme-list": lambda: world.plans[variant].pk,
+        "api:plan-indicator-list": lambda: world.plans[variant].pk,
+        "api:safety-field-detail": lambda: world.plans[variant].fields.order_by("pk").first().pk,  # type: ignore[union-attr]
+        "api:partner-detail": lambda: world.plans[variant].partners.get().pk,
+        "api:portfolio-holder-detail": lambda: world.plans[variant].portfolio_holders.get().pk,
+        "api:action-detail": lambda: world.plans[variant].actions.get().pk,
         "stats:run-detail": lambda: world.run_id,
         "explorer:saved-view-delete": lambda: world.saved_views[variant],
         "explorer:saved-view-rename": lambda: world.saved_views[variant],
@@ -330,6 +342,8 @@ FILLERS: dict[str, Filler] = {
     "kind": lambda w, v, r: "themes",
     "item_id": _item_id,
     "indicator_id": lambda w, v, r: str(w.indicators[v].pk),
+    "theme_id": lambda w, v, r: str(w.themes[v].pk),
+    "section": lambda w, v, r: "introduction",
     "number": lambda w, v, r: "1",
     "year": lambda w, v, r: "2024",
     "code": _code,
@@ -347,7 +361,7 @@ FILLERS: dict[str, Filler] = {
     },
 }
 # Parameters that say nothing about the organisation: one variant is enough.
-NEUTRAL = {"kind", "number", "year", "app_label", "url"}
+NEUTRAL = {"kind", "number", "year", "app_label", "url", "section"}
 
 
 def _model_for(param: str) -> type[models.Model] | None:
@@ -441,7 +455,7 @@ PAYLOAD: dict[str, Any] = {
 
 
 NETWORK_ROUTE = re.compile(r"^(networks|funding|bulletins):|^api:(network|round)")
-API_PLAN_ROUTE = re.compile(r"^api:(plan|theme|indicator)-")
+API_PLAN_ROUTE = re.compile(r"^api:(plan|theme|indicator|safety-field|partner|portfolio-holder|action)-")
 NETWORK_PARAMS = {"network_id", "round_id", "scenario_id", "subscriber_id", "sending_id"}
 # On the own network (a member, not its coordinator) a changing role changes only these: its
 # municipality's priorities in a round and its municipality's bulletin subscribers.
