@@ -31,6 +31,10 @@ TOKEN_AUTHORISED = frozenset({"bulletins:unsubscribe"})
 ALLOWED_FOR_VIEWERS = (
     frozenset({"accounts:logout", "accounts:login", "set_language"}) | PERSONAL_FOR_VIEWERS | TOKEN_AUTHORISED
 )
+# A user's own API token (made, replaced or revoked on the account page): not an organisation's
+# data either; the views act on the signed-in user's token only.
+OWN_TOKEN_FOR_VIEWERS = frozenset({"accounts:token-create", "accounts:token-revoke"})
+ALLOWED_FOR_VIEWERS |= OWN_TOKEN_FOR_VIEWERS
 
 
 class ReadOnlyViewerMiddleware:

@@ -8,4 +8,6 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.profile, name="profile"),
+    path("me/token/", views.token_create_view, name="token-create"),
+    path("me/token/revoke/", views.token_revoke_view, name="token-revoke"),
 ]

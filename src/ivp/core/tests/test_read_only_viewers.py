@@ -115,4 +115,5 @@ def test_the_exceptions_for_viewers_are_few_and_named_one_by_one() -> None:
         "accounts:login", "accounts:logout", "set_language",
         "explorer:saved-view-create", "explorer:saved-view-rename", "explorer:saved-view-delete",
         "bulletins:unsubscribe",
+        "accounts:token-create", "accounts:token-revoke",
     }  # fmt: skip

@@ -474,7 +474,14 @@ OWN_SAVED_VIEW_ROUTES = {"explorer:saved-view-rename", "explorer:saved-view-dele
 SAVED_VIEW_OWNER = "editor"
 
 
+# A user's own API token (made, replaced or revoked on the profile page) is not an organisation's
+# data: every signed-in user, viewers too, manages their own.
+OWN_TOKEN_ROUTES = {"accounts:token-create", "accounts:token-revoke"}
+
+
 def may_change(role: str, variant: str, route: Route) -> bool:
+    if route.name in OWN_TOKEN_ROUTES:
+        return role != "anonymous"
     if route.name == SAVED_VIEW_CREATE:
         return role != "anonymous"
     if route.name in OWN_SAVED_VIEW_ROUTES:
