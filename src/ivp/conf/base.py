@@ -143,6 +143,9 @@ IVP_SITE_URL = os.environ.get("IVP_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
+# The language switch's choice is kept for a year (Django's default ends it with the browser
+# session, after which the interface would be Dutch again); see ivp.core.middleware.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
 LOCALE_PATHS = [SRC_DIR / "locale"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True

@@ -23,6 +23,7 @@ IVP_SITE_URL = os.environ.get("IVP_SITE_URL", "").rstrip("/")
 
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
 SECURE_SSL_REDIRECT = env_bool("IVP_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = int(os.environ.get("IVP_HSTS_SECONDS", "31536000"))
 # Every subdomain of a municipal or network domain is expected on HTTPS; switch off when not.

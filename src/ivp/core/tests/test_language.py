@@ -31,7 +31,8 @@ def test_an_english_browser_without_a_choice_gets_dutch(client: Client) -> None:
 def test_after_choosing_english_the_pages_are_english_whatever_the_browser_says(client: Client) -> None:
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/areas/GM1641/"})
     assert response.status_code == 302 and response["Location"] == "/areas/GM1641/"
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    cookie = client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert cookie.value == "en" and int(cookie["max-age"]) == 365 * 24 * 60 * 60  # not just the session
     body = client.get(LOGIN, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
     assert '<html lang="en"' in body and "Skip to main content" in body
     assert _lang(client, "/areas/GM1641/") == "en"
