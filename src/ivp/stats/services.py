@@ -270,6 +270,7 @@ def source_load(
                 [[t for t, _c in titles], [c for _t, c in titles]],
             )
         encoded = _encode_fast(source, con, inputs, run, reads)
+        reads.clear()  # the cells read by Arrow are not kept while the general path runs
         if encoded is None:  # the general path: land the raw rows, validate them, then encode
             encoded = _encode_checked(source, con, inputs, run)
         rows, run.run.rows_read = encoded
