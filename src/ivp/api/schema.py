@@ -3,7 +3,10 @@
 `schema_yaml()` is what `ivp api schema` writes and what the drift test compares with the
 committed file. It is generated in English, whatever the active language, so that it does not
 depend on who runs it. `problem_responses` (a spectacular post-processing hook) documents the
-problem-details replies of every operation.
+problem-details replies of every operation. `AutoSchema` states which fields a PATCH body
+must hold: drf-spectacular marks every field of a PATCH body optional, as DRF's `partial=True`
+would skip them, but most PATCH bodies are parsed in full and the plan items' (parsed partially)
+still require their `version`.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import translation
+from drf_spectacular import openapi
+from drf_spectacular.plumbing import is_patched_serializer
 
 PROBLEM = "application/problem+json"
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -49,6 +54,26 @@ RESPONSES = {
     "415": ("UnsupportedMediaType", "Unsupported media type: send JSON."),
     "500": ("ServerError", "Server error."),
 }
+
+
+class AutoSchema(openapi.AutoSchema):
+    """drf-spectacular's, with the `required` of PATCH bodies as the server applies it.
+
+    A serializer parsed with `partial=True` names the fields it still requires in
+    `partial_required` (e.g. `("version",)`, enforced in its `validate`); any other PATCH body is
+    parsed in full, so its required fields are required.
+    """
+
+    def _map_basic_serializer(self, serializer: Any, direction: str) -> dict[str, Any]:
+        schema: dict[str, Any] = super()._map_basic_serializer(serializer, direction)  # type: ignore[no-untyped-call]
+        if is_patched_serializer(serializer, direction):
+            names = getattr(serializer, "partial_required", None)
+            if names is None:
+                names = [name for name, field in serializer.fields.items() if field.required]
+            required = [name for name in names if name in schema.get("properties", {})]
+            if required:
+                schema["required"] = required
+        return schema
 
 
 def problem_responses(result: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:

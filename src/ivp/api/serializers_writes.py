@@ -171,6 +171,7 @@ class PlanCreateSerializer(serializers.Serializer[Any]):
 class VersionedUpdateSerializer(serializers.Serializer[Any]):
     """The body of a change: the version read, and at least one field to change."""
 
+    partial_required = ("version",)  # parsed with partial=True; `validate` requires it (schema.AutoSchema)
     version = _version(
         help_text="The item's version as you read it; a stale version is refused with 409 Conflict."
     )

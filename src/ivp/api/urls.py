@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import views, views_networks, views_plan_items, views_reports
+from . import views, views_networks, views_plan_items, views_reports, views_veiligheidsbeeld
 from . import views_funding as funding
 from . import views_governance as governance
 from . import views_rounds as rounds
@@ -13,6 +13,11 @@ urlpatterns = [
     path("v1/figures", views.Figures.as_view(), name="figures"),
     path("v1/crime-types", views.CrimeTypeList.as_view(), name="crime-type-list"),
     path("v1/store", views.StoreStatus.as_view(), name="store-status"),
+    path(
+        "v1/veiligheidsbeeld/<str:code>",
+        views_veiligheidsbeeld.Veiligheidsbeeld.as_view(),
+        name="veiligheidsbeeld",
+    ),
     path("v1/plans", views.PlanList.as_view(), name="plan-list"),
     path("v1/plans/<int:pk>", views.PlanDetail.as_view(), name="plan-detail"),
     path(

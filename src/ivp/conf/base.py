@@ -219,7 +219,7 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "ivp.api.pagination.Pagination",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ivp.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "ivp.api.problems.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -240,6 +240,7 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "ivp.plans.constants.ActionStatus",
         "PartnerKindEnum": "ivp.plans.constants.PartnerKind",
         "ReportStatusEnum": "ivp.reports.constants.ReportStatus",
+        "FigureRowStatusEnum": ["ok", "suppressed", "missing"],  # figures and the veiligheidsbeeld
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
