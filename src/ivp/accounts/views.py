@@ -65,7 +65,7 @@ def token_create_view(request: HttpRequest) -> HttpResponse:
         form = TokenConfirmForm(request.POST, prefix=REPLACE)
         if not form.is_valid():
             return _profile(request, replace_form=form, status=400)
-    _token, key = token_create(user=user)
+    _token, key = token_create(user=user, actor=user)
     return _profile(request, new_key=key)
 
 
@@ -76,7 +76,7 @@ def token_revoke_view(request: HttpRequest) -> HttpResponse:
     form = TokenConfirmForm(request.POST, prefix=REVOKE)
     if token_for(user=user) is not None and not form.is_valid():
         return _profile(request, revoke_form=form, status=400)
-    if token_revoke(user=user):
+    if token_revoke(user=user, actor=user):
         messages.success(
             request, _("Your API token was revoked: scripts that use it are refused from now on.")
         )

@@ -1,4 +1,9 @@
-"""Writes of the API app: making and revoking a user's API token."""
+"""Writes of the API app: making and revoking a user's API token.
+
+Each is recorded in the audit trail (`ivp.core.audit`): who did it (`actor`; none from the
+command line), for which user, and what (created, replaced, revoked) — never the key nor any
+part of it.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,9 @@ import secrets
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ivp.accounts.access import AnyUser
 from ivp.accounts.models import User
+from ivp.core.audit import audit_record
 from ivp.core.errors import NotFoundError
 
 from .models import ApiToken
@@ -20,19 +27,35 @@ def key_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _audit(*, actor: AnyUser | None, user: User, action: str) -> None:
+    audit_record(
+        actor=actor,
+        app="api",
+        action=action,
+        object_type="api token",
+        object_id=user.pk,
+        object_label=user.get_username(),
+    )
+
+
 @transaction.atomic
-def token_create(*, user: User) -> tuple[ApiToken, str]:
-    """A new token for the user, replacing any earlier one. Returns the token and its key,
-    which is not stored and cannot be shown again."""
+def token_create(*, user: User, actor: AnyUser | None = None) -> tuple[ApiToken, str]:
+    """A new token for the user, replacing any earlier one, made by `actor` (the user on their
+    account page; None from the command line). Returns the token and its key, which is not
+    stored and cannot be shown again."""
     key = secrets.token_urlsafe(KEY_BYTES)
-    ApiToken.objects.filter(user=user).delete()
+    replaced, _kinds = ApiToken.objects.filter(user=user).delete()
     token = ApiToken.objects.create(user=user, key_digest=key_digest(key), key_prefix=key[:8])
+    _audit(actor=actor, user=user, action="replaced" if replaced else "created")
     return token, key
 
 
-def token_revoke(*, user: User) -> bool:
-    """Remove the user's token. True if there was one."""
+@transaction.atomic
+def token_revoke(*, user: User, actor: AnyUser | None = None) -> bool:
+    """Remove the user's token. True if there was one (only then is it recorded)."""
     deleted, _kinds = ApiToken.objects.filter(user=user).delete()
+    if deleted:
+        _audit(actor=actor, user=user, action="revoked")
     return deleted > 0
 
 

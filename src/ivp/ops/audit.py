@@ -108,6 +108,8 @@ LABELS = {
     "adopted": gettext_lazy("adopted"), "dissolved": gettext_lazy("dissolved"), "sent": gettext_lazy("sent"),
     "activated": gettext_lazy("activated"), "deactivated": gettext_lazy("deactivated"),
     "unsubscribed": gettext_lazy("unsubscribed"),
+    "api": gettext_lazy("API"), "replaced": gettext_lazy("replaced"), "revoked": gettext_lazy("revoked"),
+    "api token": gettext_lazy("API token"),
     "network": gettext_lazy("network"), "round": gettext_lazy("priority-setting round"),
     "input": gettext_lazy("priority input"), "inputs": gettext_lazy("priority inputs"),
     "criteria": gettext_lazy("criteria"), "scores": gettext_lazy("scores"),
