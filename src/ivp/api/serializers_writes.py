@@ -89,7 +89,7 @@ class InPlan(serializers.RelatedField[Model, Model, str]):
         return self.scope(self.context["plan"])
 
     def to_internal_value(self, data: Any) -> Model:
-        if not isinstance(data, str):
+        if not isinstance(data, str) or "\x00" in data:  # (PostgreSQL refuses NUL in a query)
             self.fail("invalid")
         found: Model | None = self.get_queryset().filter(code=data).first()
         if found is None:

@@ -154,6 +154,7 @@ def test_an_item_names_its_relations_by_code_within_its_plan_and_a_break_names_t
     indicators = f"/api/v1/plans/{world.plan.pk}/indicators"
     base = {"code": "I9", "name": "Inbraken", "source": "police", "unit": "count", "direction": "down"}
     assert _invalid(api.post(indicators, base | {"theme": "7.7"})) == {"theme"}
+    assert _invalid(api.post(indicators, base | {"theme": "1.3\x00"})) == {"theme"}  # NUL: on PostgreSQL too
     assert _invalid(api.post(indicators, base | {"stats_crime_code": "9.9.9"})) == {"stats_crime_code"}
     assert _invalid(api.post(indicators, base | {"target_value": 10})) == {"target_comparator"}
     assert _invalid(api.post(indicators, base | {"target_comparator": "at_most", "target_value": 10})) == {
