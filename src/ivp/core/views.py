@@ -37,7 +37,8 @@ def health(request: HttpRequest) -> JsonResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     message = str(exception) if exception and str(exception) else ""
-    return render(request, "core/403.html", {"message": message}, status=403)
+    reading = request.method in ("GET", "HEAD")  # a page refused to read, not a change refused
+    return render(request, "core/403.html", {"message": message, "reading": reading}, status=403)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -56,6 +56,7 @@ def test_the_draft_of_an_adopted_plan_is_refused_to_outsiders_on_the_page_and_as
     outsider = _client(adopted.outsider)
     refused = outsider.get(page)
     assert refused.status_code == 403 and "nog niet definitief" in refused.content.decode()
+    assert "U mag deze pagina niet zien." in refused.content.decode()  # a page refused, not a change
     assert outsider.get(pdf).status_code == 403
     assert _client(adopted.outsider).get(reverse("plans:detail", args=[adopted.plan.pk])).status_code == 200
     for member in (adopted.viewer, adopted.editor, UserFactory(is_superuser=True)):
