@@ -41,6 +41,16 @@ MAX_DENSE_CELLS = 40_000_000
 _NAMES = itertools.count()
 
 
+def fits_arrays(paths: list[Path]) -> bool:
+    """Whether input files are small enough for the arrays (`MAX_INPUT_BYTES`, which are not
+    spilled to disk) and NumPy is at hand: the fast path then works on arrays."""
+    try:
+        size = sum(path.stat().st_size for path in paths)
+    except OSError:
+        return False
+    return available() and size <= MAX_INPUT_BYTES
+
+
 def available() -> bool:
     try:
         import numpy  # noqa: F401
@@ -166,7 +176,6 @@ class CsvCells:
     """A CSV export as read by `csv_cells`: per column its distinct cells (as written, spaces and
     all) and each row's position among them."""
 
-    rows: int
     cells: dict[str, tuple[list[str], np.ndarray]]
 
 
@@ -211,7 +220,7 @@ def csv_cells(path: Path, delimiter: str, columns: list[str]) -> CsvCells | None
         indices = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False)) for chunk in chunks.chunks]
         positions = np.concatenate(indices) if len(indices) > 1 else indices[0]
         cells[column] = (chunks.chunk(0).dictionary.to_pylist(), positions)
-    return CsvCells(table.num_rows, cells)
+    return CsvCells(cells)
 
 
 def batch_of_cells(

@@ -248,10 +248,11 @@ def source_load(
     # The Arrow read of a CSV export (the fast path's first and longest step) starts at once, in a
     # thread, while the parser's maps are made; it is dropped if the fast path is not taken.
     reader = ThreadPoolExecutor(max_workers=1)
+    files = [i.path for i in inputs if i.path is not None]
     reads = {
         n: reader.submit(source.csv_read, item)
         for n, item in enumerate(inputs)
-        if item.path is not None and dense.available() and _fits_arrays(inputs)
+        if item.path is not None and dense.fits_arrays(files)
     }
     con = duckdb_connect(store.root / TEMP_DIR)
     try:
@@ -328,14 +329,6 @@ def source_load(
     finally:
         reader.shutdown(wait=True, cancel_futures=True)
         con.close()
-
-
-def _fits_arrays(inputs: list[SourceInput]) -> bool:
-    """Whether the input files are small enough for the fast path's arrays (`dense.MAX_INPUT_BYTES`)."""
-    try:
-        return sum(i.path.stat().st_size for i in inputs if i.path is not None) <= dense.MAX_INPUT_BYTES
-    except OSError:
-        return False
 
 
 def _encode_fast(

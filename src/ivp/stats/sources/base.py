@@ -429,12 +429,7 @@ class Source:
         sizes = keys_table(con, prefix)
         crimes, measures, parts = sizes
         join = "LEFT JOIN" if fast else "JOIN"
-        # On arrays only what fits in memory comfortably (the arrays are not spilled to disk).
-        on_arrays = (
-            fast
-            and dense.available()
-            and sum(i.path.stat().st_size for i, _r in inputs if i.path is not None) <= dense.MAX_INPUT_BYTES
-        )
+        on_arrays = fast and dense.fits_arrays([i.path for i, _r in inputs if i.path is not None])
         selects: list[str] = []
         summed = False
         batches: list[dense.Batch] = []

@@ -36,10 +36,9 @@ def _same_on_both_paths(store: StatsStore, path: Path, monkeypatch: pytest.Monke
     return fast
 
 
-def test_a_real_export_with_three_measures_gives_the_same_rows_and_sums_on_arrays(
-    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Without Weesp (merged) and Haaren (split): those take the general path.
+def _export_without_restated(tmp_path: Path) -> Path:
+    """The real-format export without Weesp (merged) and Haaren (split), which take the general
+    path: a file the fast path reads."""
     path = tmp_path / "export.csv"
     lines = [
         line
@@ -47,6 +46,13 @@ def test_a_real_export_with_three_measures_gives_the_same_rows_and_sums_on_array
         if "GM0457" not in line and "GM0788" not in line
     ]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_real_export_with_three_measures_gives_the_same_rows_and_sums_on_arrays(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _export_without_restated(tmp_path)
     rows, sums = _same_on_both_paths(store, path, monkeypatch)
     assert len({r[5] for r in rows}) == 3  # measures
     assert any(r[9] is None for r in sums)  # a region whose only reporting member is suppressed
@@ -113,13 +119,7 @@ def _keys_match_rows(store: StatsStore, source_key: str) -> None:
 def test_a_plain_export_is_read_by_arrow_and_keeps_only_the_keys_its_rows_use(
     store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "export.csv"
-    lines = [
-        line
-        for line in EXPORT.read_text(encoding="utf-8").splitlines()
-        if "GM0457" not in line and "GM0788" not in line
-    ]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path = _export_without_restated(tmp_path)
     reads = _arrow_reads(monkeypatch)
     assert source_load(source_key="politie_47013", files=[path], store=store).status == "succeeded"
     assert reads == [True]
