@@ -1,27 +1,35 @@
 """The fast path of a load on arrays (NumPy): the checks of the encoded rows, their order, and
-the region sums as one matrix product.
+the region sums.
 
-`Source.encode(fast=True)` encodes a plain CSV export straight from the file into keys and figures
-(`store.Encoded`). Those rows are fetched once as arrays (two integer columns, ~50 MB for the
-2.9 M-row municipal cube) and everything that needed passes over them in DuckDB is done on the
-arrays: the checks (every cell known, every figure whole and non-negative, no key twice: a
-strictly increasing key after sorting), the sort itself (skipped when the file was already in
-key order, which is checked in one comparison), the ids in use, and the sums per official region.
-The sums are a product of a membership matrix (regions x municipalities, 0/1) with the figures
-laid out densely (municipalities x crime type, measure and period): the sum, the number of
-reporting members (a mask of the figures that are not NULL) and whether any member has a row at
-all (a mask of the rows present) are three products, so a region with every member suppressed
-keeps a NULL sum, exactly as the SQL sums (`VersionWriter._region_sums`) do.
+`Source.encode(fast=True)` encodes a plain CSV export straight from the file. Arrow reads it
+(`csv_cells`), every column dictionary-encoded, so each distinct cell is parsed once by the SQL
+parser (`batch_of_cells`) and each row keeps only its positions among the distinct cells. The
+rows are then put in key order (`rows_checked`): each row's place is its cell in the grid of the
+ids in use (area x crime type x measure x part). Where that grid is not much larger than the rows
+(a cube of every area, type and period is exactly one cell per row), each row is written into its
+cell, by two threads, with no sort; a cell written twice is a duplicate. A sparser input is
+sorted on the cell number. The checks (every cell known, every figure whole and non-negative, no
+key twice) give up to the general path, which reports the problem.
+
+The region sums lay the figures out densely (municipalities x crime type, measure and period)
+and add up each region's members' rows in whole numbers: the sum, the number of reporting
+members (figures not NULL) and whether any member has a row at all, so a region with every
+member suppressed keeps a NULL sum, exactly as the SQL sums (`VersionWriter._region_sums`) do.
+They are added per region in a loop rather than as a matrix product: BLAS would start threads
+that spin against DuckDB's writer on a 2-core machine.
 
 Without NumPy (it is not imported at module level) or outside what the dense layout handles (a
-source summed per buurt, several inputs with the same period, very large matrices, sums beyond
-2**53) the SQL path of ADR 0008 is used; both give the same rows (tests: test_dense.py).
+source summed per buurt, several inputs with the same period, very large matrices, sums beyond a
+BIGINT) the SQL path of ADR 0008 is used; both give the same rows (tests: test_dense.py).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
+import os
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +39,17 @@ import duckdb
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
-# The bits of each id in the packed sort key of `rows_checked` (area, crime, measure, part).
-AREA_BITS, CRIME_BITS, MEASURE_BITS, PART_BITS = 23, 16, 8, 16
 # Largest input (bytes of CSV) read into arrays (~0.8 bytes of arrays per byte of CSV); larger
 # inputs (a buurt cube) take the SQL path, which DuckDB spills to disk when memory runs short.
 MAX_INPUT_BYTES = 1 << 30
 # Largest dense matrix (cells) the region sums lay out; above it the SQL sums are used.
 MAX_DENSE_CELLS = 40_000_000
+# The rows are put in key order by placing each in its cell of the grid of the ids in use (area x
+# crime type x measure x part) when that grid has at most this many cells per row (a cube of
+# every area, type and period is one cell per row); a sparser input is sorted instead.
+GRID_CELLS_PER_ROW = 4
+# Threads that place the rows in their cells (NumPy works without the GIL there).
+FILL_THREADS = 2
 _NAMES = itertools.count()
 
 
@@ -61,86 +73,109 @@ def available() -> bool:
 
 @dataclass(frozen=True)
 class DenseRows:
-    """Encoded rows as arrays, sorted on their key (`key`: the ids packed into bit fields, in the
-    order of `store.Encoded`'s key); `value` holds 0 where `null` (suppressed); `used`: the ids
-    of each dimension (area, crime, part) that rows use, ascending. The ids of each row are
-    taken out of the key when they are needed (`area`, ...): writing the rows does it in DuckDB."""
+    """Encoded rows as arrays in key order (the order of `store.Encoded`'s key: area, crime type,
+    measure, part). `value` holds 0 where `null` (suppressed); `used`: the ids of each dimension
+    (area, crime, part) that rows use, ascending. A row's place in the grid of the ids in use is
+    `cell` (area rank, crime rank, measure id, part rank in `shape`); None when every cell of the
+    grid is a row (a full cube), in order. The ids of each row (`area`, ...) are made from it when
+    they are needed."""
 
-    key: np.ndarray
     value: np.ndarray
     null: np.ndarray
     used: dict[str, np.ndarray]
+    shape: tuple[int, int, int, int]  # areas, crime types, measures, parts (in use; measures: all ids)
+    cell: np.ndarray | None
 
     def __len__(self) -> int:
-        return len(self.key)
+        return len(self.value)
+
+    def _ids(self, axis: int, ids: np.ndarray | None) -> np.ndarray:
+        import numpy as np
+
+        inner = int(np.prod(self.shape[axis + 1 :]))
+        each = ids.astype(np.int32) if ids is not None else np.arange(self.shape[axis], dtype=np.int32)
+        if self.cell is None:  # the full grid: each id repeated over the cells within it, in turn
+            return np.tile(np.repeat(each, inner) if inner > 1 else each, int(np.prod(self.shape[:axis])))
+        ranks = self.cell // inner % self.shape[axis]
+        return each[ranks] if ids is not None else ranks.astype(np.int32)
 
     @functools.cached_property
     def area(self) -> np.ndarray:
-        return self.key >> (CRIME_BITS + MEASURE_BITS + PART_BITS)
+        return self._ids(0, self.used["area"])
 
     @functools.cached_property
     def crime(self) -> np.ndarray:
-        return (self.key >> (MEASURE_BITS + PART_BITS)) & ((1 << CRIME_BITS) - 1)
+        return self._ids(1, self.used["crime"])
 
     @functools.cached_property
     def measure(self) -> np.ndarray:
-        return (self.key >> PART_BITS) & ((1 << MEASURE_BITS) - 1)
+        return self._ids(2, None)
 
     @functools.cached_property
     def part(self) -> np.ndarray:
-        return self.key & ((1 << PART_BITS) - 1)
+        return self._ids(3, self.used["part"])
 
     def register(self, con: duckdb.DuckDBPyConnection, sizes: tuple[int, int, int]) -> str:
         """The arrays as a relation on `con`, in key order: `key` (of `store.Encoded`, from the
         ids and `sizes`), the ids and value_count."""
         crimes, measures, parts = sizes
         name = f"dense_rows_{next(_NAMES)}"
-        con.register(name, {"packed": self.key, "value": self.value, "is_null": self.null})
-        ids = (
-            f"CAST(packed >> {CRIME_BITS + MEASURE_BITS + PART_BITS} AS INTEGER) AS area_id, "
-            f"CAST((packed >> {MEASURE_BITS + PART_BITS}) & {(1 << CRIME_BITS) - 1} AS INTEGER) AS crime_id, "
-            f"CAST((packed >> {PART_BITS}) & {(1 << MEASURE_BITS) - 1} AS INTEGER) AS measure_id, "
-            f"CAST(packed & {(1 << PART_BITS) - 1} AS INTEGER) AS part_id, "
-            "CASE WHEN is_null THEN NULL ELSE value END AS value_count"
-        )
+        columns = {
+            "area_id": self.area,
+            "crime_id": self.crime,
+            "measure_id": self.measure,
+            "part_id": self.part,
+        }
+        con.register(name, {**columns, "value": self.value, "is_null": self.null})
         return (
             f"(SELECT ((CAST(area_id AS BIGINT) * {crimes} + crime_id) * {measures} + measure_id) * {parts} "
-            f"+ part_id AS key, area_id, crime_id, measure_id, part_id, value_count FROM (SELECT {ids} FROM {name}))"
+            "+ part_id AS key, area_id, crime_id, measure_id, part_id, "
+            f"CASE WHEN is_null THEN NULL ELSE value END AS value_count FROM {name})"
         )
+
+
+DIMENSIONS = ("area", "crime", "part")
 
 
 @dataclass(frozen=True)
 class Batch:
-    """The encoded rows of one input as arrays: the ids of each row packed into one integer
-    (`packed_ids`: area, crime type and part in their bit fields of the sort key, the measure's
-    field 0) and, per measure, its figures (0 where `null`) and nulls."""
+    """The encoded rows of one input as arrays, each column as its distinct cells' results and
+    each row's position among them: `ids[dimension]` the id of each distinct cell (area, crime
+    type, part), `figures` per measure the figure (0 where NULL) and whether it is NULL of each
+    distinct cell, and per chunk of rows the positions (`chunks`: keys `area`, `crime`, `part`,
+    `figure_<i>`; None: the distinct cells are the rows themselves)."""
 
-    packed: np.ndarray
+    ids: dict[str, np.ndarray]
     figures: list[tuple[np.ndarray, np.ndarray]]
-    used: dict[str, np.ndarray]  # the ids of each dimension (area, crime, part) used by a row
+    chunks: list[dict[str, np.ndarray | None]]
+    rows: int
 
     def __len__(self) -> int:
-        return len(self.packed)
+        return self.rows
+
+    @functools.cached_property
+    def used(self) -> dict[str, np.ndarray]:
+        """The ids of each dimension that rows use (every distinct cell is some row's)."""
+        import numpy as np
+
+        return {dimension: np.unique(self.ids[dimension]) for dimension in DIMENSIONS}
 
 
-def ids_usable(area: np.ndarray, crime: np.ndarray, part: np.ndarray) -> bool:
-    """Whether every id is known (not -1) and fits its bit field of the sort key."""
-    if any(len(ids) and int(ids.min()) < 0 for ids in (area, crime, part)):
-        return False
-    return not (len(area) and int(area.max()) >= 1 << AREA_BITS)
+def ids_usable(ids: dict[str, np.ndarray]) -> bool:
+    """Whether every id is known (not -1)."""
+    return not any(len(found) and int(found.min()) < 0 for found in ids.values())
 
 
-def packed_ids(area: np.ndarray, crime: np.ndarray, part: np.ndarray) -> np.ndarray | None:
-    """The ids of each row (int64 arrays) packed into the bit fields of the sort key (area, crime
-    type, part; the measure's bits left 0): sorting the packed keys sorts the rows, and the ids
-    come back out with shifts (no division). None when an id is -1 (a cell not known) or too
-    large."""
-    if not ids_usable(area, crime, part):
+def _figures(column: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """A fetched column of figures (masked where NULL) as figures (0 where NULL) and nulls; None
+    when a figure is not a whole, non-negative number (-1: see `_value_sql`)."""
+    import numpy as np
+
+    null = np.ma.getmaskarray(column)
+    value = np.where(null, 0, np.asarray(np.ma.getdata(column), dtype=np.int64))
+    if bool((value < 0).any()):
         return None
-    packed: np.ndarray = (
-        (area << (CRIME_BITS + MEASURE_BITS + PART_BITS)) | (crime << (MEASURE_BITS + PART_BITS)) | part
-    )
-    return packed
+    return value, null
 
 
 def batch_fetched(con: duckdb.DuckDBPyConnection, select: str, measures: int) -> Batch | None:
@@ -156,27 +191,27 @@ def batch_fetched(con: duckdb.DuckDBPyConnection, select: str, measures: int) ->
     ).fetchnumpy()
     figures = []
     for i in range(measures):
-        column = got[f"value_{i}"]
-        null = np.ma.getmaskarray(column)
-        value = np.where(null, 0, np.asarray(np.ma.getdata(column), dtype=np.int64))
-        if bool((value < 0).any()):
+        found = _figures(got[f"value_{i}"])
+        if found is None:
             return None
-        figures.append((value, null))
-    ids = [np.asarray(got[c], dtype=np.int64) for c in ("area_id", "crime_id", "part_id")]
-    packed = packed_ids(*ids)
-    if packed is None:
+        figures.append(found)
+    ids = {d: np.asarray(got[f"{d}_id"], dtype=np.int64) for d in DIMENSIONS}
+    if not ids_usable(ids):
         return None
-    return Batch(
-        packed, figures, {d: np.unique(i) for d, i in zip(("area", "crime", "part"), ids, strict=True)}
+    rows = len(ids["area"])
+    chunk: dict[str, np.ndarray | None] = dict.fromkeys(
+        [*DIMENSIONS, *(f"figure_{i}" for i in range(measures))]
     )
+    return Batch(ids, figures, [chunk], rows)
 
 
 @dataclass(frozen=True)
 class CsvCells:
     """A CSV export as read by `csv_cells`: per column its distinct cells (as written, spaces and
-    all) and each row's position among them."""
+    all) and, per chunk of rows, each row's position among them."""
 
-    cells: dict[str, tuple[list[str], np.ndarray]]
+    cells: dict[str, tuple[list[str], list[np.ndarray]]]
+    rows: int
 
 
 # Arrow reads a CSV in blocks of this many bytes, in parallel; every block has its own
@@ -185,42 +220,42 @@ CSV_BLOCK_BYTES = 4 << 20
 
 
 def csv_cells(path: Path, delimiter: str, columns: list[str]) -> CsvCells | None:
-    """Read the `columns` of a CSV export with Arrow's parallel reader, every cell as text
+    """Read the `columns` of a CSV export with Arrow's parallel reader, every cell as bytes
     (exactly as written) and dictionary-encoded: each distinct cell once, so that the parser looks
-    a cell up once, not once per row. None when Arrow is missing or refuses the file (a row of
-    another length, text that is not UTF-8, a missing column...): the caller then reads it with
-    DuckDB, which gives the same rows or reports the problem."""
+    a cell up once, not once per row (and checks once that it is UTF-8 text). None when Arrow is
+    missing or refuses the file (a row of another length, text that is not UTF-8, a missing
+    column...): the caller then reads it with DuckDB, which gives the same rows or reports the
+    problem."""
     try:
-        import numpy as np
         import pyarrow as pa
         import pyarrow.csv as pacsv
     except ImportError:  # pragma: no cover - pyarrow is a dependency
         return None
-    text = pa.dictionary(pa.int32(), pa.string())
+    raw = pa.dictionary(pa.int32(), pa.binary())
     try:
         table = pacsv.read_csv(
             path,
             read_options=pacsv.ReadOptions(block_size=CSV_BLOCK_BYTES),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True),
             convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(columns, text),
+                column_types=dict.fromkeys(columns, raw),
                 include_columns=columns,
                 null_values=[],
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         ).unify_dictionaries()
+        cells: dict[str, tuple[list[str], list[np.ndarray]]] = {}
+        for column in columns:
+            chunks = table.column(column)
+            if chunks.null_count or chunks.num_chunks == 0:
+                return None
+            distinct = chunks.chunk(0).dictionary.cast(pa.string()).to_pylist()  # refuses bytes not UTF-8
+            positions = [chunk.indices.to_numpy(zero_copy_only=False) for chunk in chunks.chunks]
+            cells[column] = (distinct, positions)
     except (pa.ArrowException, OSError, ValueError):
         return None
-    cells: dict[str, tuple[list[str], np.ndarray]] = {}
-    for column in columns:
-        chunks = table.column(column)
-        if chunks.null_count or chunks.num_chunks == 0:
-            return None
-        indices = [np.asarray(chunk.indices.to_numpy(zero_copy_only=False)) for chunk in chunks.chunks]
-        positions = np.concatenate(indices) if len(indices) > 1 else indices[0]
-        cells[column] = (chunks.chunk(0).dictionary.to_pylist(), positions)
-    return CsvCells(cells)
+    return CsvCells(cells, table.num_rows)
 
 
 def batch_of_cells(
@@ -230,7 +265,7 @@ def batch_of_cells(
     figures: list[tuple[str, str]],
 ) -> Batch | None:
     """A batch from cells read by `csv_cells`: every distinct cell is parsed once (the ids and
-    figures of the distinct cells, checked there) and the rows take the result by position.
+    figures of the distinct cells, checked there) and the rows keep their positions among them.
     `maps["area" | "crime" | "part"]`: the column and a relation of `cell` and `id`, the one the
     SQL path joins every row to; `figures`: per measure the column and the SQL expression of a
     figure from its cell `u.cell` (the SQL path's own). None as `batch_fetched`."""
@@ -251,27 +286,27 @@ def batch_of_cells(
         )
         for dimension, (column, relation) in maps.items()
     }
-    if not ids_usable(ids["area"], ids["crime"], ids["part"]):
+    if not ids_usable(ids):
         return None
-    # The ids of the distinct cells, shifted into their bit fields (small arrays), gathered per row.
-    area, crime, part = (read.cells[maps[d][0]][1] for d in ("area", "crime", "part"))
-    # Arrow builds each dictionary from the cells of the file: every cell in it is used by a row.
-    used = {dimension: np.unique(ids[dimension]) for dimension in ("area", "crime", "part")}
-    packed = (
-        (ids["area"] << (CRIME_BITS + MEASURE_BITS + PART_BITS))[area]
-        | (ids["crime"] << (MEASURE_BITS + PART_BITS))[crime]
-        | ids["part"][part]
-    )
     values = []
     for column, expression in figures:
-        got = parsed(column, f"{expression} AS value")
-        null = np.ma.getmaskarray(got)
-        value = np.where(null, 0, np.asarray(np.ma.getdata(got), dtype=np.int64))
-        if bool((value < 0).any()):
+        found = _figures(parsed(column, f"{expression} AS value"))
+        if found is None:
             return None  # a figure that is not a whole, non-negative number
-        positions = read.cells[column][1]
-        values.append((value[positions], null[positions]))
-    return Batch(packed, values, used)
+        values.append(found)
+    columns = {d: maps[d][0] for d in DIMENSIONS} | {f"figure_{i}": c for i, (c, _e) in enumerate(figures)}
+    chunks: list[dict[str, np.ndarray | None]] = [
+        {name: read.cells[column][1][n] for name, column in columns.items()}
+        for n in range(len(read.cells[columns["area"]][1]))
+    ]
+    return Batch(ids, values, chunks, read.rows)
+
+
+def _taken(values: np.ndarray, positions: np.ndarray | None) -> np.ndarray:
+    """`values` at `positions` (None: all, as they are; a copy, since the caller adds to it)."""
+    import numpy as np
+
+    return np.take(values, positions) if positions is not None else values.copy()
 
 
 def rows_checked(
@@ -283,39 +318,90 @@ def rows_checked(
 ) -> tuple[int, DenseRows] | None:
     """The fast path's check of the encoded rows (one batch per input, with the figures of the
     measure with id `measure_ids[i]` at `figures[i]`); returns the number of rows read and the
-    rows. None when the rows need the general path: an input without rows, a cell not known, a
-    figure not whole or negative (below 0), or a key twice. Otherwise the rows sorted on their
-    key, and the ids no row uses are deleted from `keys` (the TEMP table of `core_keys`)."""
+    rows. None when the rows need the general path: an input without rows, or a key twice (a
+    crime type, area and period twice in one input). Otherwise the rows in key order, and the
+    ids no row uses are deleted from `keys` (the TEMP table of `core_keys`).
+
+    Each row's place is its cell in the grid of the ids in use; where that grid is not much
+    larger than the rows, each row is put in its cell (no sort), and a cell taken twice is a
+    duplicate; a sparser input is sorted on the cell number."""
     import numpy as np
 
-    crimes, measures, parts = sizes
-    if crimes >= 1 << CRIME_BITS or measures >= 1 << MEASURE_BITS or parts >= 1 << PART_BITS:
-        return None  # far beyond any table: the general path
-    pieces: list[tuple[np.ndarray, ...]] = []
-    read = 0
-    for batch in batches:
-        if len(batch) == 0:
-            return None  # an empty input
-        read += len(batch)
-        for measure_id, (value, null) in zip(measure_ids, batch.figures, strict=True):
-            pieces.append(
-                (batch.packed | (measure_id << PART_BITS) if measure_id else batch.packed, value, null)
-            )
-    packed, value, null = (np.concatenate(c) if len(pieces) > 1 else c[0] for c in zip(*pieces, strict=True))
-    if not bool((packed[1:] > packed[:-1]).all()):  # not in key order (or a duplicate): sort
-        order = np.argsort(packed, kind="stable")
-        packed, value, null = packed[order], value[order], null[order]
-        if bool((packed[1:] == packed[:-1]).any()):
-            return None  # a type, area and period twice in one input
-    # The ids in use; the keys of every other id are dropped.
-    used = {d: np.unique(np.concatenate([b.used[d] for b in batches])) for d in ("area", "crime", "part")}
-    rows = DenseRows(packed, value, null, used)
+    if not batches or any(len(batch) == 0 for batch in batches):
+        return None  # an empty input
+    measures = sizes[1]
+    used = {d: np.unique(np.concatenate([b.used[d] for b in batches])) for d in DIMENSIONS}
+    shape = (len(used["area"]), len(used["crime"]), measures, len(used["part"]))
+    strides = (shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1)
+    cells = shape[0] * strides[0]
+    rows = sum(len(b) for b in batches) * len(measure_ids)
+    if cells > np.iinfo(np.int64).max // 2:  # pragma: no cover - far beyond any table
+        return None
+    kind = np.int32 if cells < 2**31 else np.int64  # cell numbers in 32 bits where they fit: faster
+
+    def places(share: int = 0, shares: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per chunk of rows (every `shares`-th from `share`) and measure: the rows' cells,
+        figures and nulls."""
+        number = 0
+        for batch in batches:
+            # Each distinct cell's part of the cell number (small arrays), taken per row.
+            terms = {
+                dimension: (np.searchsorted(used[dimension], batch.ids[dimension]) * strides[axis]).astype(
+                    kind
+                )
+                for axis, dimension in ((0, "area"), (1, "crime"), (3, "part"))
+            }
+            for chunk in batch.chunks:
+                number += 1
+                if number % shares != share:
+                    continue
+                place = _taken(terms["area"], chunk["area"])
+                place += _taken(terms["crime"], chunk["crime"])
+                place += _taken(terms["part"], chunk["part"])
+                for i, measure_id in enumerate(measure_ids):
+                    value, null = batch.figures[i]
+                    position = chunk[f"figure_{i}"]
+                    yield place + measure_id * strides[2], _taken(value, position), _taken(null, position)
+
+    if cells <= GRID_CELLS_PER_ROW * rows:
+        taken = np.zeros(cells, dtype=bool)
+        value = np.zeros(cells, dtype=np.int64)
+        null = np.zeros(cells, dtype=bool)
+
+        def fill(share: int, shares: int) -> None:
+            # Rows in distinct cells write distinct places; rows in one cell (a duplicate) are
+            # refused below whichever wrote last.
+            for place, figure, empty in places(share, shares):
+                taken[place] = True
+                value[place] = figure
+                null[place] = empty
+
+        # NumPy lets go of the GIL while it takes and places: the chunks are shared by threads.
+        shares = max(1, min(FILL_THREADS, os.cpu_count() or 1))
+        with ThreadPoolExecutor(max_workers=shares) as pool:
+            for done in [pool.submit(fill, share, shares) for share in range(shares)]:
+                done.result()
+        if int(np.count_nonzero(taken)) != rows:
+            return None  # a cell taken twice: a duplicate
+        cell: np.ndarray | None = None
+        if rows != cells:  # not every cell: the rows are the cells taken, in order
+            cell = np.flatnonzero(taken)
+            value, null = value[cell], null[cell]
+    else:
+        pieces = list(places())
+        cell, value, null = (
+            np.concatenate(c) if len(pieces) > 1 else c[0] for c in zip(*pieces, strict=True)
+        )
+        order = np.argsort(cell, kind="stable")
+        cell, value, null = cell[order], value[order], null[order]
+        if bool((cell[1:] == cell[:-1]).any()):
+            return None  # a duplicate
     for dimension, ids in used.items():
         con.execute(
             f"DELETE FROM {keys} WHERE dimension = '{dimension}' AND id NOT IN (SELECT unnest(?))",
             [ids.astype(np.int64).tolist()],
         )
-    return read, rows
+    return sum(len(b) for b in batches), DenseRows(value, null, used, shape, cell)
 
 
 @dataclass(frozen=True)
@@ -393,8 +479,8 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> tuple[dict[str, np.ndarr
     row_area = None if full else lookup[rows.area]
     chosen: slice | np.ndarray = slice(None) if every or row_area is None else row_area >= 0
     value = rows.value[chosen]
-    if len(value) and int(value.max()) * max(len(linked), 1) >= 2**53:
-        return None
+    if len(value) and int(value.max()) * max(len(linked), 1) >= 2**62:
+        return None  # sums that could pass a BIGINT
     null = rows.null[chosen]
     cells = len(linked) * width
     figures: np.ndarray
@@ -403,32 +489,39 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> tuple[dict[str, np.ndarr
     if full:
         # Every municipality has every cell (a full cube): the rows, sorted and unique, are the
         # matrix as they are.
-        figures = value.astype(np.float64).reshape(len(linked), width)
-        reporting = (~null).astype(np.float32).reshape(len(linked), width)
-        present = None  # every cell of every member: no product needed
+        figures = value.reshape(len(linked), width)
+        reporting = (~null).reshape(len(linked), width)
+        present = None  # every cell of every member
     else:
         assert row_area is not None
         flat = (row_area[chosen] * len(used_crimes) + crime_lookup[rows.crime[chosen]]) * measures
         flat = (flat + rows.measure[chosen]) * len(used_parts) + part_lookup[rows.part[chosen]]
-        flat_figures = np.zeros(cells, dtype=np.float64)
-        flat_reporting = np.zeros(cells, dtype=np.float32)
-        flat_present = np.zeros(cells, dtype=np.float32)
+        flat_figures = np.zeros(cells, dtype=np.int64)
+        flat_reporting = np.zeros(cells, dtype=bool)
+        flat_present = np.zeros(cells, dtype=bool)
         flat_figures[flat] = value
         flat_reporting[flat] = ~null
-        flat_present[flat] = 1
+        flat_present[flat] = True
         figures = flat_figures.reshape(len(linked), width)
         reporting = flat_reporting.reshape(len(linked), width)
         present = flat_present.reshape(len(linked), width)
-    membership = np.zeros((len(plan.targets), len(linked)), dtype=np.float32)
+    # Each region's sums over its members' rows of the matrix, in whole numbers (a loop over
+    # the regions: a matrix product would start BLAS threads that compete with the rows' write).
+    members: list[list[int]] = [[] for _ in plan.targets]
     for region, area_id in links:
-        membership[region, lookup[area_id]] = 1
-    sums = membership.astype(np.float64) @ figures
-    counts = membership @ reporting
-    if present is None:  # a full cube: every member of a region has every cell
-        found = np.repeat(membership.sum(axis=1, keepdims=True), width, axis=1)
-    else:
-        found = membership @ present
-    target, cell = np.nonzero(found > 0)  # row-major: region (code order), crime, measure, part
+        members[region].append(int(lookup[area_id]))
+    sums = np.zeros((len(plan.targets), width), dtype=np.int64)
+    counts = np.zeros((len(plan.targets), width), dtype=np.int64)
+    found = np.zeros((len(plan.targets), width), dtype=bool)
+    for region, rows_of_region in enumerate(members):
+        if not rows_of_region:
+            continue
+        chosen_rows = np.asarray(rows_of_region)
+        np.sum(figures[chosen_rows], axis=0, out=sums[region])
+        np.sum(reporting[chosen_rows], axis=0, out=counts[region])
+        # A full cube: every member of a region has every cell.
+        found[region] = True if present is None else present[chosen_rows].any(axis=0)
+    target, cell = np.nonzero(found)  # row-major: region (code order), crime, measure, part
     count = counts[target, cell].astype(np.int32)
     part_ids = used_parts[cell % len(used_parts)]
     out = {
@@ -436,7 +529,7 @@ def region_arrays(rows: DenseRows, plan: RegionPlan) -> tuple[dict[str, np.ndarr
         "crime_id": used_crimes[cell // (measures * len(used_parts))].astype(np.int32),
         "measure_id": (cell // len(used_parts) % measures).astype(np.int32),
         "part_id": part_ids.astype(np.int32),
-        "value_count": np.rint(sums[target, cell]).astype(np.int64),
+        "value_count": sums[target, cell],
         "no_value": count == 0,
         "members_count": members_count[target].astype(np.int32),
         "reporting_count": count,

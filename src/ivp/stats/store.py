@@ -394,10 +394,6 @@ class VersionWriter:
             encoded = encode_logical(con, select_sql)
         targets = {self.keys_path(source_key): None, self.source_path(source_key): None}
         keys_tmp, facts_tmp = (path.with_suffix(".parquet.part") for path in targets)
-        con.execute(
-            f"COPY (SELECT {CORE_KEYS.select_list()} FROM {encoded.keys} ORDER BY dimension, id) "
-            f"TO '{keys_tmp}' (FORMAT parquet, COMPRESSION zstd)"
-        )
         # One integer to sort on; the ids are split from it as the file is written. Rows of the
         # fast path are already sorted (arrays, in order): written as they are.
         if encoded.dense is None:
@@ -412,6 +408,10 @@ class VersionWriter:
                 self._dense_sums[source_key] = self._pool.submit(
                     _dense_region_file, con.cursor(), encoded.dense, plan, part
                 )
+        con.execute(
+            f"COPY (SELECT {CORE_KEYS.select_list()} FROM {encoded.keys} ORDER BY dimension, id) "
+            f"TO '{keys_tmp}' (FORMAT parquet, COMPRESSION zstd)"
+        )
         con.execute(
             f"COPY (SELECT {CORE_FACTS.select_list()} FROM ({rows_sql})) TO '{facts_tmp}' ({PARQUET})"
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from ivp.core.errors import DataFileError
 from ivp.stats import dense, services
 from ivp.stats.services import source_load
 from ivp.stats.store import CORE_DIR, KEYS_DIR, StatsStore
@@ -144,3 +145,45 @@ def test_a_file_arrow_refuses_is_read_by_duckdb_with_the_same_rows(
     assert reads and not any(reads)  # (the general path of the comparison starts a read too)
     assert len(rows) == 9  # three rows x three measures, the two missing figures suppressed
     _keys_match_rows(store, "politie_47013")
+
+
+@pytest.mark.parametrize("grid", [True, False], ids=["placed in the grid", "sorted"])
+def test_rows_placed_in_their_cells_or_sorted_give_the_same_store(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grid: bool
+) -> None:
+    """The rows of an export are put in key order either by placing each in its cell of the grid
+    of the ids in use (not much larger than the rows) or by sorting (a sparse export): both give
+    the rows of the general path."""
+    monkeypatch.setattr(dense, "GRID_CELLS_PER_ROW", 1_000_000 if grid else 0)
+    path = _export_without_restated(tmp_path)
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, *reversed(lines)]) + "\n", encoding="utf-8")  # not in key order
+    taken = paths_taken(monkeypatch)
+    assert source_load(source_key="politie_47013", files=[path], store=store).status == "succeeded"
+    assert taken == ["fast"]
+    folder = store.current_folder()
+    assert folder is not None
+    ids = (
+        store.connect()
+        .execute(
+            f"SELECT area_id, crime_id, measure_id, part_id FROM read_parquet('{folder / CORE_DIR}/politie_47013.parquet')"
+        )
+        .fetchall()
+    )
+    assert len(ids) > 30
+    assert ids == sorted(ids)  # the rows file in key order
+    rows, _sums = _same_on_both_paths(store, path, monkeypatch)
+    assert rows
+
+
+@pytest.mark.parametrize("grid", [True, False], ids=["placed in the grid", "sorted"])
+def test_a_row_twice_is_refused_whether_placed_or_sorted(
+    store: StatsStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, grid: bool
+) -> None:
+    monkeypatch.setattr(dense, "GRID_CELLS_PER_ROW", 1_000_000 if grid else 0)
+    path = _export_without_restated(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines, lines[-1]]) + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match="appears more than once"):
+        source_load(source_key="politie_47013", files=[path], store=store)
+    assert store.manifest() is None
