@@ -426,10 +426,10 @@ def _read_month_grid(
     crimes: Sequence[CrimeType],
     periods: list[Period],
     measure: str,
-) -> list[tuple[int | None, int | None, int]]:
-    """For a month request: (cell, count, flags) of every area x crime type x month, in the order
-    of the rows (flags 32: no row). One query; a cell is numbered by its area, crime type and
-    month, so no text goes back to Python."""
+) -> tuple[list[int | None], list[int]]:
+    """For a month request: the counts and the flags of every area x crime type x month, in the
+    order of the rows (flags 32: no row). One query; a cell is numbered by its area, crime type
+    and month, so no text goes back to Python."""
     areas_list = [a.code for a in areas]
     crimes_list = [c.code for c in crimes]
     first, last = periods[0].start, periods[-1].start
@@ -478,17 +478,21 @@ def _read_month_grid(
             )
     cells = len(areas_list) * len(crimes_list) * len(periods)
     if not parts:
-        return [(None, None, _MISSING)] * cells
+        return [None] * cells, [_MISSING] * cells
     sql = f"SELECT cell, value_count, flags FROM ({' UNION ALL '.join(parts)}) ORDER BY cell"
     params: dict[str, Any] = {"areas": areas_list, "crimes": crimes_list} if "$areas," in sql else {}
     params.update(lean_params)
-    found: list[tuple[int | None, int | None, int]] = con.execute(sql, params or None).fetchall()
-    if len(found) == cells:  # every cell has a row (the cells are distinct): already the grid
-        return found
-    grid: list[tuple[int | None, int | None, int]] = [(None, None, _MISSING)] * cells
-    for row in found:
-        grid[row[0] or 0] = row
-    return grid
+    # As arrays (no tuple per row), then lists: NULL counts come out as None.
+    found = con.execute(sql, params or None).fetchnumpy()
+    counts: list[int | None] = found["value_count"].tolist()
+    flags_of: list[int] = found["flags"].tolist()
+    if len(counts) == cells:  # every cell has a row (the cells are distinct): already the grid
+        return counts, flags_of
+    grid_counts: list[int | None] = [None] * cells
+    grid_flags = [_MISSING] * cells
+    for cell, count, bits in zip(found["cell"].tolist(), counts, flags_of, strict=True):
+        grid_counts[cell], grid_flags[cell] = count, bits
+    return grid_counts, grid_flags
 
 
 @dataclass(frozen=True)
@@ -563,9 +567,11 @@ def _lean_month_part(
     wanted_crimes = sorted({keys.crime[c] for _a, c in chosen if c in keys.crime})
     if measure_id is None or not offsets or not wanted_crimes:
         return None
-    size = max(keys.parts) + 1
+    # The lists by part id cover only the ids of the range asked for (`low`…`high`): a list as
+    # long as every part id of the source (thousands) costs more to bind than the query takes.
+    low, high = min(offsets), max(offsets)
     params: dict[str, Any] = {
-        f"period_{tag}": [offsets.get(n) for n in range(size)],
+        f"period_{tag}": [offsets.get(n) for n in range(low, high + 1)],
         f"crimes_{tag}": [keys.crime.get(c) for c in crimes],
         f"mask_{tag}": mask,
     }
@@ -574,11 +580,11 @@ def _lean_month_part(
         if not wanted_areas:
             return None
         params[f"areas_{tag}"] = [keys.area.get(a) for a in areas]
-        params[f"flags_{tag}"] = [keys.parts[n][3] if n in keys.parts else 0 for n in range(size)]
+        params[f"flags_{tag}"] = [keys.parts[n][3] if n in keys.parts else 0 for n in range(low, high + 1)]
         source, area_column = keys.facts, "area_id"
         where = f"o.area_id IN ({', '.join(map(str, wanted_areas))})"
         status = "CAST(o.value_count IS NULL AS INTEGER)"
-        row_flags = f"list_extract($flags_{tag}, o.part_id + 1)"
+        row_flags = f"list_extract($flags_{tag}, o.part_id - {low - 1})"
     else:
         params[f"areas_{tag}"] = areas
         source, area_column = keys.regions, "region_code"
@@ -595,11 +601,11 @@ def _lean_month_part(
         SELECT pair * {len(periods)} + period AS cell, value_count, flags FROM (
             SELECT (list_position($areas_{tag}, o.{area_column}) - 1) * {len(crimes)}
                    + list_position($crimes_{tag}, o.crime_id) - 1 AS pair,
-                   list_extract($period_{tag}, o.part_id + 1) AS period,
+                   list_extract($period_{tag}, o.part_id - {low - 1}) AS period,
                    o.value_count, {status} + {row_flags} AS flags
             FROM {source} o
             WHERE {where} AND o.crime_id BETWEEN {wanted_crimes[0]} AND {wanted_crimes[-1]}
-              AND o.measure_id = {measure_id} AND o.part_id BETWEEN {min(offsets)} AND {max(offsets)}
+              AND o.measure_id = {measure_id} AND o.part_id BETWEEN {low} AND {high}
         ) WHERE period IS NOT NULL AND list_extract($mask_{tag}, pair + 1)
     """
     return sql, params
@@ -775,7 +781,7 @@ class _NeedsSums(Exception):
 def _month_rows(
     result: FiguresResult,
     plan: _Plan,
-    grid: list[tuple[int | None, int | None, int]],
+    grid: tuple[list[int | None], list[int]],
     *,
     areas: list[Area],
     crimes: list[CrimeType],
@@ -803,12 +809,12 @@ def _month_rows(
             if key:
                 result.sources[key] = manifest.sources[key] if manifest else {}
             table_id = result.sources.get(key or "", {}).get("table_id")
-            read = grid[at : at + size]
+            counts, flags = grid[0][at : at + size], grid[1][at : at + size]
             at += size
             # A row's fields but its period and count depend only on its flags and year: one
             # template per flags x year, copied per row.
             templates: list[list[dict[str, Any] | None]] = [[None] * (_MISSING + 1) for _y in years]
-            for period, (_cell, count, bits), number in zip(periods, read, year_number, strict=True):
+            for period, count, bits, number in zip(periods, counts, flags, year_number, strict=True):
                 template = templates[number][bits]
                 if template is None:
                     if bits & _PARTIAL:

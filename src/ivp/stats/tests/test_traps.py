@@ -171,3 +171,19 @@ def test_a_merging_update_replaces_only_the_area_periods_it_delivers(
         )
         == []
     )
+
+
+def test_a_month_request_tells_missing_months_from_suppressed_ones(loaded: StatsStore) -> None:
+    """Months without a row (before and after the export) are missing, a suppressed month is
+    suppressed, and every published figure lands on its own month and crime type."""
+    found = figures(area_codes=["GM1641"], crime_codes=["0.0.0", "1.1.1", "1.4.1"], first=parse_bound("2022-12"),
+                    last=parse_bound("2023-04"), grain=Grain.MONTH, store=loaded).rows  # fmt: skip
+    by_cell = {(r.crime_code, r.period.code): (r.count, r.is_suppressed, r.is_missing) for r in found}
+    assert len(found) == len(by_cell) == 15
+    missing = (None, False, True)
+    assert [by_cell[("0.0.0", p)] for p in ("2022MM12", "2023MM01", "2023MM02", "2023MM03", "2023MM04")] == [
+        missing, (41, False, False), (38, False, False), (45, False, False), missing,
+    ]  # fmt: skip
+    assert [by_cell[("1.1.1", p)][0] for p in ("2023MM01", "2023MM02", "2023MM03")] == [3, 2, 4]
+    assert by_cell[("1.4.1", "2023MM01")] == (None, True, False)
+    assert by_cell[("1.4.1", "2023MM03")] == (1, False, False)
