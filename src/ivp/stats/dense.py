@@ -334,7 +334,8 @@ def rows_checked(
     shape = (len(used["area"]), len(used["crime"]), measures, len(used["part"]))
     strides = (shape[1] * shape[2] * shape[3], shape[2] * shape[3], shape[3], 1)
     cells = shape[0] * strides[0]
-    rows = sum(len(b) for b in batches) * len(measure_ids)
+    read = sum(len(b) for b in batches)
+    rows = read * len(measure_ids)
     if cells > np.iinfo(np.int64).max // 2:  # pragma: no cover - far beyond any table
         return None
     kind = np.int32 if cells < 2**31 else np.int64  # cell numbers in 32 bits where they fit: faster
@@ -401,7 +402,7 @@ def rows_checked(
             f"DELETE FROM {keys} WHERE dimension = '{dimension}' AND id NOT IN (SELECT unnest(?))",
             [ids.astype(np.int64).tolist()],
         )
-    return sum(len(b) for b in batches), DenseRows(value, null, used, shape, cell)
+    return read, DenseRows(value, null, used, shape, cell)
 
 
 @dataclass(frozen=True)

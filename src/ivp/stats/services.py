@@ -248,11 +248,11 @@ def source_load(
     # The Arrow read of a CSV export (the fast path's first and longest step) starts at once, in a
     # thread, while the parser's maps are made; it is dropped if the fast path is not taken.
     reader = ThreadPoolExecutor(max_workers=1)
-    files = [i.path for i in inputs if i.path is not None]
+    on_arrays = dense.fits_arrays([i.path for i in inputs if i.path is not None])  # one size check
     reads = {
         n: reader.submit(source.csv_read, item)
         for n, item in enumerate(inputs)
-        if item.path is not None and dense.fits_arrays(files)
+        if item.path is not None and on_arrays
     }
     con = duckdb_connect(store.root / TEMP_DIR)
     try:
